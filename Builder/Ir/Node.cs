@@ -1,0 +1,33 @@
+namespace LeNetOnnx.Builder.Ir;
+
+/// <summary>One operator application. Attributes are kept sorted by name so serialization is deterministic.</summary>
+public sealed class Node
+{
+    internal Node(string name, string opType, IReadOnlyList<Value?> inputs, IReadOnlyList<Value> outputs, SortedDictionary<string, AttributeValue> attributes)
+    {
+        Name = name;
+        OpType = opType;
+        Inputs = inputs;
+        Outputs = outputs;
+        Attributes = attributes;
+    }
+
+    /// <summary>The unique node name.</summary>
+    public string Name { get; }
+
+    /// <summary>The operator, from the default ONNX domain.</summary>
+    public string OpType { get; }
+
+    /// <summary>The inputs in operator order; null marks an omitted optional input.</summary>
+    public IReadOnlyList<Value?> Inputs { get; }
+
+    /// <summary>The outputs in operator order.</summary>
+    public IReadOnlyList<Value> Outputs { get; }
+
+    /// <summary>The attributes, sorted by name (ordinal).</summary>
+    public IReadOnlyDictionary<string, AttributeValue> Attributes { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Name}: {OpType}({string.Join(", ", Inputs.Select(i => i?.Name ?? ""))}) -> {string.Join(", ", Outputs.Select(o => o.Name))}";
+}
