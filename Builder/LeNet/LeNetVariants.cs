@@ -1,0 +1,73 @@
+namespace LeNetOnnx.Builder.LeNet;
+
+/// <summary>The named LeNet-5 presets (see <c>shared/design/lenet-variants.md</c>).</summary>
+public static class LeNetVariants
+{
+    /// <summary>d2l / PyTorch tutorial: sigmoid, average pooling, C1 padded by 2. 61,706 parameters.</summary>
+    public static LeNetOptions Classic { get; } = new()
+    {
+        Variant = "classic",
+        Activation = Activation.Sigmoid,
+        Pooling = Pooling.Average,
+        C1Padding = 2,
+        Input = InputTransform.None,
+    };
+
+    /// <summary>The PyTorch MNIST tutorial: ReLU, max pooling, no C1 padding, (x−0.5)/0.5 input. 44,426 parameters.</summary>
+    public static LeNetOptions ReluMax { get; } = new()
+    {
+        Variant = "relu-max",
+        Activation = Activation.Relu,
+        Pooling = Pooling.Max,
+        Input = new InputTransform { Scale = 2f, Shift = -1f },
+    };
+
+    /// <summary>The Keras seed: tanh, max pooling, no C1 padding. 44,426 parameters.</summary>
+    public static LeNetOptions TanhMax { get; } = ReluMax with { Variant = "tanh-max", Activation = Activation.Tanh, Input = InputTransform.None };
+
+    /// <summary>The MXNet/Gluon seed: sigmoid, max pooling, no C1 padding. 44,426 parameters.</summary>
+    public static LeNetOptions SigmoidMax { get; } = ReluMax with { Variant = "sigmoid-max", Activation = Activation.Sigmoid, Input = InputTransform.None };
+
+    /// <summary>
+    /// LeCun et al. 1998: 32×32 input (padded in the graph, background −0.1, ink 1.175),
+    /// scaled tanh, trainable subsampling, the C3 table, C5 as a convolution. 60,850 parameters.
+    /// </summary>
+    public static LeNetOptions Original { get; } = new()
+    {
+        Variant = "original",
+        Activation = Activation.ScaledTanh,
+        Pooling = Pooling.TrainableSubsampling,
+        C3Connections = C3Connections.Lecun1998,
+        C5AsConvolution = true,
+        Input = new InputTransform { Padding = 2, Scale = 1.275f, Shift = -0.1f },
+        SubsamplingCoefficient = 0.25f,
+    };
+
+    /// <summary>Every preset, in the order they are documented.</summary>
+    public static IReadOnlyList<LeNetOptions> All { get; } = [Classic, ReluMax, TanhMax, SigmoidMax, Original];
+
+    /// <summary>The preset names.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(v => v.Variant).ToArray();
+
+    /// <summary>Finds a preset by name (case-insensitive).</summary>
+    public static bool TryGet(string name, out LeNetOptions options)
+    {
+        foreach (LeNetOptions v in All)
+        {
+            if (string.Equals(v.Variant, name, StringComparison.OrdinalIgnoreCase))
+            {
+                options = v;
+                return true;
+            }
+        }
+
+        options = default;
+        return false;
+    }
+
+    /// <summary>Finds a preset by name or throws an error that lists the valid names.</summary>
+    public static LeNetOptions Get(string name) =>
+        TryGet(name, out LeNetOptions options)
+            ? options
+            : throw new ArgumentException($"Unknown variant '{name}'. Valid variants: {string.Join(", ", Names)}.", nameof(name));
+}
