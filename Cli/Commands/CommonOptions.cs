@@ -1,0 +1,54 @@
+using System.CommandLine;
+using LeNetOnnx.Builder.Ir;
+using LeNetOnnx.Builder.LeNet;
+
+namespace LeNetOnnx.Cli.Commands;
+
+/// <summary>Options shared by several commands, defined once so they read and validate alike.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Variant()
+    {
+        var option = new Option<string>("--variant", "-v")
+        {
+            Description = $"LeNet-5 variant: {string.Join(", ", LeNetVariants.Names)}.",
+            DefaultValueFactory = _ => LeNetVariants.Classic.Variant,
+        };
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is null || !LeNetVariants.TryGet(value, out _))
+            {
+                result.AddError($"Unknown variant '{value}'; use one of: {string.Join(", ", LeNetVariants.Names)}.");
+            }
+        });
+        return option;
+    }
+
+    public static Option<int> Opset()
+    {
+        var option = new Option<int>("--opset")
+        {
+            Description = $"ONNX opset of the default domain, {Builder.Ir.Opset.Min} to {Builder.Ir.Opset.Max}.",
+            DefaultValueFactory = _ => Builder.Ir.Opset.Default,
+        };
+        option.Validators.Add(result =>
+        {
+            // A token that is not a number is reported by the parser itself; reading the
+            // value here would throw instead of adding an error.
+            if (result.Tokens.Count > 0
+                && int.TryParse(result.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out int value)
+                && value is < Builder.Ir.Opset.Min or > Builder.Ir.Opset.Max)
+            {
+                result.AddError($"Opset {value} is not supported; use {Builder.Ir.Opset.Min} to {Builder.Ir.Opset.Max}.");
+            }
+        });
+        return option;
+    }
+
+    public static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Seed of the initial weights; the same seed gives the same bytes.",
+        DefaultValueFactory = _ => 1UL,
+    };
+}

@@ -1,0 +1,17 @@
+namespace LeNetOnnx.Cli;
+
+/// <summary>The process exit codes of <c>lenet</c>, documented in the README.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Success = 0;
+
+    /// <summary>A bug in lenet: the message says what failed.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>The command line or an input file was wrong; nothing was written.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Writing the output failed (disk full, I/O error); nothing half-written was left.</summary>
+    public const int OutputFailed = 3;
+}

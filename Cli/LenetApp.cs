@@ -1,0 +1,50 @@
+using System.CommandLine;
+using LeNetOnnx.Cli.Commands;
+
+namespace LeNetOnnx.Cli;
+
+/// <summary>
+/// The <c>lenet</c> command line. Parse errors and user mistakes become one line on stderr and
+/// exit code 2; no stack trace reaches the user.
+/// </summary>
+internal static class LenetApp
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        RootCommand root = CreateRoot();
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            string command = string.Join(' ', parsed.CommandResult.Command.Name == root.Name ? ["lenet"] : new[] { "lenet", parsed.CommandResult.Command.Name });
+            string message = string.Join(' ', parsed.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            error.WriteLine($"{command}: {message} See '{command} --help'.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is UsageException or ArgumentException)
+        {
+            error.WriteLine($"lenet: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"lenet: cannot write the output: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"lenet: writing the output failed, nothing was left behind: {e.Message}");
+            return ExitCodes.OutputFailed;
+        }
+    }
+
+    internal static RootCommand CreateRoot() => new("LeNetOnnx: build, train and serve LeNet-5 as ONNX.")
+    {
+        BuildCommand.Create(),
+        SummaryCommand.Create(),
+    };
+}

@@ -1,0 +1,3 @@
+using LeNetOnnx.Cli;
+
+return LenetApp.Run(args, Console.Out, Console.Error);
