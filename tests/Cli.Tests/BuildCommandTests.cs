@@ -1,0 +1,81 @@
+using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Tests;
+
+namespace LeNetOnnx.Cli.Tests;
+
+[TestClass]
+public sealed class BuildCommandTests
+{
+    private string directory = "";
+
+    [TestInitialize]
+    public void CreateDirectory()
+    {
+        directory = Path.Combine(Path.GetTempPath(), "lenet-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+    }
+
+    [TestCleanup]
+    public void RemoveDirectory() => Directory.Delete(directory, recursive: true);
+
+    [TestMethod]
+    [DataRow("classic", 17)]
+    [DataRow("original", 13)]
+    [DataRow("relu-max", 21)]
+    public void Build_WritesAModelThatOnnxRuntimeRuns(string variant, int opset)
+    {
+        string file = Path.Combine(directory, "m.onnx");
+        CliRun run = CliRun.Of("build", "--variant", variant, "--output", file, "--opset", opset.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "4");
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        StringAssert.Contains(run.Output, $"'{variant}', opset {opset}");
+        byte[] bytes = File.ReadAllBytes(file);
+        CollectionAssert.AreEqual(LeNet5.Build(LeNetVariants.Get(variant), seed: 4, opset: opset).ToOnnxBytes(), bytes);
+        CollectionAssert.AreEqual(new long[] { 3, 10 }, OrtRunner.Run(bytes, OrtRunner.RandomImages(3, 1), 3).LogitsShape);
+        CollectionAssert.AreEqual(new[] { file }, Directory.GetFiles(directory), "no temporary file may stay behind");
+    }
+
+    [TestMethod]
+    public void Build_ReplacesAnExistingFileWhole()
+    {
+        string file = Path.Combine(directory, "m.onnx");
+        File.WriteAllText(file, "old contents");
+        Assert.AreEqual(0, CliRun.Of("build", "-o", file).ExitCode);
+        CollectionAssert.AreEqual(LeNet5.Build(LeNetVariants.Classic).ToOnnxBytes(), File.ReadAllBytes(file));
+    }
+
+    [TestMethod]
+    public void Build_IntoAMissingDirectoryFailsWithoutWriting()
+    {
+        string file = Path.Combine(directory, "missing", "m.onnx");
+        CliRun.Of("build", "-o", file).AssertUsageError("does not exist");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(directory));
+    }
+
+    [TestMethod]
+    public void Build_ToADirectoryOrDeviceIsRefused()
+    {
+        CliRun.Of("build", "-o", directory).AssertUsageError("is a directory");
+        if (OperatingSystem.IsLinux())
+        {
+            CliRun.Of("build", "-o", "/dev/null").AssertUsageError("not a regular file");
+        }
+    }
+
+    [TestMethod]
+    [DataRow("--opset", "12", "Opset 12")]
+    [DataRow("--opset", "22", "Opset 22")]
+    [DataRow("--opset", "seventeen", "seventeen")]
+    [DataRow("--variant", "lenet-4", "lenet-4")]
+    [DataRow("--seed", "-1", "-1")]
+    [DataRow("--frobnicate", "1", "--frobnicate")]
+    public void Build_RejectsBadOptionsWithOneLine(string option, string value, string mentions)
+    {
+        string file = Path.Combine(directory, "m.onnx");
+        CliRun.Of("build", "-o", file, option, value).AssertUsageError(mentions);
+        Assert.IsFalse(File.Exists(file));
+    }
+
+    [TestMethod]
+    public void Build_WithoutOutputSaysItIsRequired() =>
+        CliRun.Of("build").AssertUsageError("--output");
+}

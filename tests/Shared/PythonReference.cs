@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace LeNetOnnx.Tests;
+
+/// <summary>
+/// Runs the independent Python tools under <c>tools/</c> with Debian's <c>/usr/bin/python3</c>
+/// (where python3-torch and python3-onnx install). Where they are missing the calling test is
+/// inconclusive locally, but fails under CI, which installs them.
+/// </summary>
+internal static class PythonReference
+{
+    public const string Interpreter = "/usr/bin/python3";
+
+    private static readonly Lazy<string?> Missing = new(FindMissing);
+
+    public static void RequireAvailable()
+    {
+        if (Missing.Value is { } why)
+        {
+            string message = $"The PyTorch/ONNX reference is not available: {why}. Install it with 'apt-get install python3-torch python3-onnx'.";
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail(message);
+            }
+
+            Assert.Inconclusive(message);
+        }
+    }
+
+    public static (int ExitCode, string Output, string Error) Run(string script, params string[] arguments)
+    {
+        RequireAvailable();
+        var start = new ProcessStartInfo(Interpreter)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot.Path,
+        };
+        start.ArgumentList.Add(RepositoryRoot.Combine("tools", script));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{script} did not finish within 5 minutes.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static string? FindMissing()
+    {
+        if (!File.Exists(Interpreter))
+        {
+            return $"{Interpreter} does not exist";
+        }
+
+        var start = new ProcessStartInfo(Interpreter, ["-c", "import torch, onnx"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using Process process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? null : error.Trim().Split('\n').LastOrDefault() ?? "import failed";
+    }
+}
