@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Numerics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LeNetOnnx.Runtime;
+
+/// <content>Classifying: span-first batch calls, single-image conveniences and the run itself.</content>
+public sealed partial class LeNetClassifier
+{
+    /// <summary>Classifies a batch of images given as pixel/255.</summary>
+    /// <param name="images">N images of <see cref="PixelsPerImage"/> values each, row-major, pixel/255 (0 = background, 1 = ink); every value finite.</param>
+    /// <param name="logits">Receives N x <see cref="ClassCount"/> logits; exactly that long.</param>
+    /// <param name="probabilities">Receives N x <see cref="ClassCount"/> probabilities (softmax of the logits); exactly that long.</param>
+    /// <exception cref="ArgumentException">A length is wrong or a pixel is NaN or infinite; the message names the parameter and index.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    public void Classify(ReadOnlySpan<float> images, Span<float> logits, Span<float> probabilities)
+    {
+        int batch = BatchOf(images.Length, logits.Length, probabilities.Length);
+        RunFloats(batch, images, nameof(images), logits, probabilities);
+    }
+
+    /// <summary>Classifies a batch of images given as raw 0..255 pixels (as in the IDX files); each becomes pixel/255.</summary>
+    /// <param name="images">N images of <see cref="PixelsPerImage"/> bytes each, row-major.</param>
+    /// <param name="logits">Receives N x <see cref="ClassCount"/> logits; exactly that long.</param>
+    /// <param name="probabilities">Receives N x <see cref="ClassCount"/> probabilities; exactly that long.</param>
+    /// <exception cref="ArgumentException">A length is wrong; the message names the parameter.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    public void Classify(ReadOnlySpan<byte> images, Span<float> logits, Span<float> probabilities)
+    {
+        int batch = BatchOf(images.Length, logits.Length, probabilities.Length);
+        float[] input = ArrayPool<float>.Shared.Rent(images.Length);
+        try
+        {
+            for (int i = 0; i < images.Length; i++)
+            {
+                input[i] = images[i] / 255f;
+            }
+
+            Run(batch, input, logits, probabilities);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+        }
+    }
+
+    /// <summary>Classifies one image (pixel/255) and returns its label: the class with the largest logit.</summary>
+    /// <param name="image">Exactly <see cref="PixelsPerImage"/> finite values, row-major, pixel/255.</param>
+    /// <returns>The label, an index into <see cref="Labels"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="image"/> has the wrong length or a non-finite pixel.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    public int Predict(ReadOnlySpan<float> image)
+    {
+        CheckOneImage(image.Length, nameof(image));
+        Span<float> logits = stackalloc float[ClassCount];
+        Span<float> probabilities = stackalloc float[ClassCount];
+        RunFloats(1, image, nameof(image), logits, probabilities);
+        return ArgMax(logits);
+    }
+
+    /// <summary>Classifies one image of raw 0..255 pixels and returns its label: the class with the largest logit.</summary>
+    /// <param name="image">Exactly <see cref="PixelsPerImage"/> bytes, row-major.</param>
+    /// <returns>The label, an index into <see cref="Labels"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="image"/> has the wrong length.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    public int Predict(ReadOnlySpan<byte> image)
+    {
+        CheckOneImage(image.Length, nameof(image));
+        Span<float> logits = stackalloc float[ClassCount];
+        Span<float> probabilities = stackalloc float[ClassCount];
+        Classify(image, logits, probabilities);
+        return ArgMax(logits);
+    }
+
+    /// <summary>Classifies one image (pixel/255) into a <see cref="Prediction"/>; allocates the result.</summary>
+    /// <param name="image">Exactly <see cref="PixelsPerImage"/> finite values, row-major, pixel/255.</param>
+    /// <returns>The label, its name, its probability and all probabilities.</returns>
+    /// <exception cref="ArgumentException"><paramref name="image"/> has the wrong length or a non-finite pixel.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    public Prediction Classify(ReadOnlySpan<float> image)
+    {
+        CheckOneImage(image.Length, nameof(image));
+        Span<float> logits = stackalloc float[ClassCount];
+        float[] probabilities = new float[ClassCount];
+        RunFloats(1, image, nameof(image), logits, probabilities);
+        return ToPrediction(logits, probabilities);
+    }
+
+    /// <summary>Classifies one image of raw 0..255 pixels into a <see cref="Prediction"/>; allocates the result.</summary>
+    /// <param name="image">Exactly <see cref="PixelsPerImage"/> bytes, row-major.</param>
+    /// <returns>The label, its name, its probability and all probabilities.</returns>
+    /// <exception cref="ArgumentException"><paramref name="image"/> has the wrong length.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    public Prediction Classify(ReadOnlySpan<byte> image)
+    {
+        CheckOneImage(image.Length, nameof(image));
+        Span<float> logits = stackalloc float[ClassCount];
+        float[] probabilities = new float[ClassCount];
+        Classify(image, logits, probabilities);
+        return ToPrediction(logits, probabilities);
+    }
+
+    private static void CheckOneImage(int length, string paramName)
+    {
+        if (length != PixelsPerImage)
+        {
+            Throw.ImageLengthInvalid(paramName, length);
+        }
+    }
+
+    private Prediction ToPrediction(ReadOnlySpan<float> logits, float[] probabilities)
+    {
+        int label = ArgMax(logits);
+        return new Prediction(label, Labels[label], probabilities[label], probabilities);
+    }
+
+    private static int BatchOf(int imagesLength, int logitsLength, int probabilitiesLength)
+    {
+        if (imagesLength == 0 || imagesLength % PixelsPerImage != 0)
+        {
+            Throw.ImagesLengthInvalid("images", imagesLength);
+        }
+
+        int batch = imagesLength / PixelsPerImage;
+        if (logitsLength != batch * ClassCount)
+        {
+            Throw.DestinationLengthInvalid("logits", logitsLength, batch);
+        }
+
+        if (probabilitiesLength != batch * ClassCount)
+        {
+            Throw.DestinationLengthInvalid("probabilities", probabilitiesLength, batch);
+        }
+
+        return batch;
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        // x - x is 0 for every finite x and NaN for NaN and the infinities: one subtraction and
+        // compare per vector; the scalar loop then finds the exact index.
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(values[i..]);
+                if (!Vector.EqualsAll(v - v, Vector<float>.Zero))
+                {
+                    break;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Checks that every pixel is finite, then runs the session on a pooled copy.</summary>
+    private void RunFloats(int batch, ReadOnlySpan<float> images, string imagesName, Span<float> logits, Span<float> probabilities)
+    {
+        int bad = IndexOfNonFinite(images);
+        if (bad >= 0)
+        {
+            Throw.PixelNotFinite(imagesName, bad, images[bad]);
+        }
+
+        float[] input = ArrayPool<float>.Shared.Rent(images.Length);
+        try
+        {
+            images.CopyTo(input);
+            Run(batch, input, logits, probabilities);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+        }
+    }
+
+    /// <summary>Runs the session on <paramref name="batch"/> images already in <paramref name="input"/>.</summary>
+    private void Run(int batch, float[] input, Span<float> logits, Span<float> probabilities)
+    {
+        gate.Enter();
+        int outputLength = batch * ClassCount;
+        float[]? logitsBuffer = null;
+        float[]? probabilitiesBuffer = null;
+        try
+        {
+            logitsBuffer = ArrayPool<float>.Shared.Rent(outputLength);
+            probabilitiesBuffer = ArrayPool<float>.Shared.Rent(outputLength);
+            BatchShapes shapes = BatchShapes.For(batch);
+            OrtMemoryInfo cpu = OrtMemoryInfo.DefaultInstance;
+
+            // Rented arrays may be longer than asked: each value covers exactly its tensor.
+            using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(cpu, input.AsMemory(0, batch * PixelsPerImage), shapes.Images);
+            using OrtValue logitsValue = OrtValue.CreateTensorValueFromMemory(cpu, logitsBuffer.AsMemory(0, outputLength), shapes.Scores);
+            using OrtValue probabilitiesValue = OrtValue.CreateTensorValueFromMemory(cpu, probabilitiesBuffer.AsMemory(0, outputLength), shapes.Scores);
+            session.Run(runOptions, InputNames, new[] { inputValue }, OutputNames, new[] { logitsValue, probabilitiesValue });
+            logitsBuffer.AsSpan(0, outputLength).CopyTo(logits);
+            probabilitiesBuffer.AsSpan(0, outputLength).CopyTo(probabilities);
+        }
+        finally
+        {
+            // The OrtValues were disposed (unpinned) at the end of the block, before their arrays
+            // go back to the pool; the gate opens last so Dispose never frees a running session.
+            if (logitsBuffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(logitsBuffer);
+            }
+
+            if (probabilitiesBuffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(probabilitiesBuffer);
+            }
+
+            gate.Exit();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using LeNetOnnx.Runtime.Wire;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LeNetOnnx.Runtime;
+
+/// <summary>
+/// Classifies 28x28 grey images with a LeNetOnnx model on ONNX Runtime. Loading validates the
+/// model (size cap, no external data, the model contract); classifying writes logits and
+/// probabilities into spans the caller owns. One instance shares one session and is safe to
+/// call from many threads; create one per model and dispose it when done.
+/// </summary>
+/// <example>
+/// <code>
+/// using LeNetClassifier classifier = LeNetClassifier.Load("models/lenet-classic.onnx");
+///
+/// // One image: 784 pixels, row-major, 0..255 as in the IDX files.
+/// byte[] pixels = File.ReadAllBytes("sneaker.raw");
+/// int label = classifier.Predict(pixels);
+/// Console.WriteLine(classifier.Labels[label]);   // "Sneaker"
+///
+/// // A batch: the caller owns every buffer, nothing is allocated per image.
+/// float[] images = new float[32 * LeNetClassifier.PixelsPerImage];     // pixel / 255
+/// float[] logits = new float[32 * LeNetClassifier.ClassCount];
+/// float[] probabilities = new float[32 * LeNetClassifier.ClassCount];
+/// classifier.Classify(images, logits, probabilities);
+/// </code>
+/// </example>
+public sealed partial class LeNetClassifier : IDisposable
+{
+    /// <summary>Side length of an image in pixels.</summary>
+    public const int ImageSize = 28;
+
+    /// <summary>Values per image: 28 x 28 = 784, row-major.</summary>
+    public const int PixelsPerImage = ImageSize * ImageSize;
+
+    /// <summary>Number of classes: values per image in the logits and probabilities.</summary>
+    public const int ClassCount = 10;
+
+    private static readonly string[] InputNames = [ModelContract.ImageInput];
+    private static readonly string[] OutputNames = [ModelContract.LogitsOutput, ModelContract.ProbabilitiesOutput];
+
+    private readonly InferenceSession session;
+
+    // Shared by every call: ONNX Runtime takes run options as read-only. Cancellation would
+    // need one per call (RunOptions.Terminate), which this synchronous API does not offer.
+    private readonly RunOptions runOptions;
+    private readonly RunGate gate = new();
+
+    private LeNetClassifier(InferenceSession session, string[] labels, string variant, FrozenDictionary<string, string> metadata)
+    {
+        this.session = session;
+        runOptions = new RunOptions();
+        Labels = Array.AsReadOnly(labels);
+        Variant = variant;
+        Metadata = metadata;
+    }
+
+    /// <summary>The class names in label order (<c>lenet.labels</c>); label <c>i</c> is <c>Labels[i]</c>.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>The variant the model was built as (<c>lenet.variant</c>), e.g. <c>classic</c>.</summary>
+    public string Variant { get; }
+
+    /// <summary>All of the model's <c>metadata_props</c>, e.g. <c>lenet.seed</c> and <c>lenet.preprocessing</c>.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Loads and validates a model file.</summary>
+    /// <param name="path">The <c>.onnx</c> file; it is read into memory, never memory-mapped.</param>
+    /// <param name="options">Session and loading options; null for <see cref="LeNetClassifierOptions.Default"/>.</param>
+    /// <returns>A classifier; dispose it when done.</returns>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The file could not be read.</exception>
+    /// <exception cref="LeNetModelException">The model is too large, corrupt, stores external data or does not follow the contract.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static LeNetClassifier Load(string path, LeNetClassifierOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= LeNetClassifierOptions.Default;
+        options.Validate();
+        string model = $"The model '{path}'";
+        return Create(ReadModelFile(path, model, options.MaxModelBytes), options, model);
+    }
+
+    /// <summary>Loads and validates a model from its bytes (copied; the caller may reuse the buffer).</summary>
+    /// <param name="model">The ONNX model.</param>
+    /// <param name="options">Session and loading options; null for <see cref="LeNetClassifierOptions.Default"/>.</param>
+    /// <returns>A classifier; dispose it when done.</returns>
+    /// <exception cref="LeNetModelException">The model is empty, too large, corrupt, stores external data or does not follow the contract.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static LeNetClassifier FromBytes(ReadOnlySpan<byte> model, LeNetClassifierOptions? options = null)
+    {
+        options ??= LeNetClassifierOptions.Default;
+        options.Validate();
+        const string name = "The model";
+        CheckSize(model.Length, options.MaxModelBytes, name);
+        return Create(model.ToArray(), options, name);
+    }
+
+    /// <summary>
+    /// Refuses new calls, waits for the calls in flight to finish, then releases the session.
+    /// Calls after this throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (gate.Close())
+        {
+            session.Dispose();
+            runOptions.Dispose();
+        }
+    }
+
+    private static byte[] ReadModelFile(string path, string model, int maxBytes)
+    {
+        using FileStream stream = OpenModelFile(path);
+        if (!stream.CanSeek)
+        {
+            throw new LeNetModelException($"{model} is not a regular file (a pipe or a device); expected an .onnx file.");
+        }
+
+        // Checked before reading, so an oversized file is never loaded into memory.
+        CheckSize(stream.Length, maxBytes, model);
+        byte[] bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private static FileStream OpenModelFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            // One exception for "no such model", whichever part of the path is missing.
+            throw new FileNotFoundException($"Could not find the model '{path}': its folder does not exist.", path, e);
+        }
+    }
+
+    private static void CheckSize(long length, int maxBytes, string model)
+    {
+        if (length == 0)
+        {
+            throw new LeNetModelException($"{model} is empty (0 bytes); expected an ONNX model of about 250 KB.");
+        }
+
+        if (length > maxBytes)
+        {
+            throw new LeNetModelException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{model} is {length:N0} bytes, more than the {maxBytes:N0} allowed (a LeNet-5 model is about 250 KB). If it is really meant, raise {nameof(LeNetClassifierOptions)}.{nameof(LeNetClassifierOptions.MaxModelBytes)}."));
+        }
+    }
+
+    private static LeNetClassifier Create(byte[] bytes, LeNetClassifierOptions options, string model)
+    {
+        CheckSelfContained(bytes, model);
+        InferenceSession session;
+        using (SessionOptions sessionOptions = options.ToSessionOptions())
+        {
+            try
+            {
+                session = new InferenceSession(bytes, sessionOptions);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new LeNetModelException($"{model} could not be loaded by ONNX Runtime: {e.Message}", e);
+            }
+        }
+
+        try
+        {
+            (string[] labels, string variant, FrozenDictionary<string, string> metadata) = ModelContract.Check(session, model);
+            return new LeNetClassifier(session, labels, variant, metadata);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckSelfContained(byte[] bytes, string model)
+    {
+        string? external;
+        try
+        {
+            external = ExternalDataScan.FindExternalTensor(bytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new LeNetModelException($"{model} is not a valid ONNX model: {e.Message}", e);
+        }
+
+        if (external is not null)
+        {
+            throw new LeNetModelException(
+                $"{model} keeps the data of tensor '{external}' outside the model (ONNX external data). "
+                + "External data is refused because ONNX Runtime would read it from file paths named inside the model. "
+                + "Save the model with its weights inside it (in Python: onnx.save_model(model, path, save_as_external_data=False)).");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace LeNetOnnx.Runtime;
+
+/// <summary>How <see cref="LeNetClassifier"/> loads a model and configures its ONNX Runtime session.</summary>
+/// <example><c>var options = new LeNetClassifierOptions { IntraOpThreads = 2, MaxModelBytes = 1 &lt;&lt; 20 };</c></example>
+public sealed record LeNetClassifierOptions
+{
+    /// <summary>The default <see cref="MaxModelBytes"/>: 16 MiB, about 60 times a LeNet-5 model (~250 KB).</summary>
+    public const int DefaultMaxModelBytes = 16 * 1024 * 1024;
+
+    /// <summary>The defaults: one intra-op thread, no spinning, all graph optimizations, 16 MiB cap.</summary>
+    public static LeNetClassifierOptions Default { get; } = new();
+
+    /// <summary>
+    /// Threads ONNX Runtime may use inside one operator of one call; 0 lets ONNX Runtime choose
+    /// (one per physical core). Default 1: a LeNet-5 image costs well under a millisecond, too
+    /// little to split across threads, and concurrent callers already keep every core busy
+    /// (<see cref="LeNetClassifier"/> is thread-safe), so extra intra-op threads only contend
+    /// with them. Raise it for large batches on an otherwise idle machine.
+    /// </summary>
+    public int IntraOpThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op threads spin while waiting for work
+    /// (<c>session.intra_op.allow_spinning</c>). Default false: spinning lowers latency for one
+    /// caller on a dedicated machine, but under concurrent serving on few cores (2 in CI) the
+    /// spinning threads steal the CPU the callers need. Only matters when
+    /// <see cref="IntraOpThreads"/> is not 1.
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+
+    /// <summary>
+    /// ONNX Runtime's graph optimizations at load. Default <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>:
+    /// it folds constants (e.g. the C3 connection mask into the weights) and fuses layers.
+    /// </summary>
+    public GraphOptimizationLevel GraphOptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>
+    /// The largest model accepted, in bytes; larger ones are refused before they are read into
+    /// memory or parsed. Default <see cref="DefaultMaxModelBytes"/>.
+    /// </summary>
+    public int MaxModelBytes { get; init; } = DefaultMaxModelBytes;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    internal void Validate()
+    {
+        if (IntraOpThreads < 0)
+        {
+            Throw.OptionOutOfRange(nameof(IntraOpThreads), IntraOpThreads, "0 (ONNX Runtime chooses) or a positive thread count");
+        }
+
+        if (MaxModelBytes <= 0)
+        {
+            Throw.OptionOutOfRange(nameof(MaxModelBytes), MaxModelBytes, "a positive byte count");
+        }
+
+        if (!Enum.IsDefined(GraphOptimizationLevel))
+        {
+            Throw.OptionOutOfRange(nameof(GraphOptimizationLevel), GraphOptimizationLevel, $"one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}");
+        }
+    }
+
+    /// <summary>The ONNX Runtime session options these settings stand for; the caller disposes them.</summary>
+    internal SessionOptions ToSessionOptions()
+    {
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = IntraOpThreads,
+
+            // One graph, executed node after node: there are no parallel branches to schedule.
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+            GraphOptimizationLevel = GraphOptimizationLevel,
+        };
+        try
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
+            return options;
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
+        }
+    }
+}
