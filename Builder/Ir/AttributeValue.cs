@@ -5,8 +5,9 @@ namespace LeNetOnnx.Builder.Ir;
 /// <summary>The value of a node attribute: one of ONNX's attribute kinds used by the Builder.</summary>
 public sealed class AttributeValue
 {
-    private AttributeValue(AttributeKind kind, long integer = 0, float real = 0, string? text = null, long[]? integers = null, float[]? reals = null)
+    private AttributeValue(AttributeKind kind, long integer = 0, float real = 0, string? text = null, long[]? integers = null, float[]? reals = null, TensorData? tensor = null)
     {
+        Tensor = tensor;
         Kind = kind;
         Int = integer;
         Float = real;
@@ -33,6 +34,12 @@ public sealed class AttributeValue
     /// <summary>The value of a <see cref="AttributeKind.Floats"/> attribute.</summary>
     public IReadOnlyList<float> Floats { get; }
 
+    /// <summary>The value of a <see cref="AttributeKind.Tensor"/> attribute.</summary>
+    public TensorData? Tensor { get; }
+
+    /// <summary>A tensor attribute.</summary>
+    public static AttributeValue Of(TensorData value) => new(AttributeKind.Tensor, tensor: value);
+
     /// <summary>An integer attribute.</summary>
     public static AttributeValue Of(long value) => new(AttributeKind.Int, integer: value);
 
@@ -55,6 +62,7 @@ public sealed class AttributeValue
         AttributeKind.Float => Float.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         AttributeKind.String => String!,
         AttributeKind.Ints => "[" + string.Join(",", Ints) + "]",
+        AttributeKind.Tensor => "tensor " + Tensor!.Shape,
         _ => "[" + string.Join(",", Floats) + "]",
     };
 }
@@ -76,4 +84,7 @@ public enum AttributeKind
 
     /// <summary>A list of floats.</summary>
     Floats,
+
+    /// <summary>A constant tensor.</summary>
+    Tensor,
 }

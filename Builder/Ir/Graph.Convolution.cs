@@ -44,6 +44,23 @@ public sealed partial class Graph
         return AddNode(op, inputs, [(name, x.ElementType, shape)], ConvAttributes(kernel, pads, strides, group))[0];
     }
 
+    /// <summary>
+    /// 2-D transposed convolution (stride 1, group 1): the adjoint of <see cref="Conv"/> with
+    /// the same kernel <c>[M,C,kH,kW]</c> and pads, mapping <c>[N,M,H',W']</c> back to <c>[N,C,H,W]</c>.
+    /// </summary>
+    public Value ConvTranspose(Value x, Value w, long[] pads, string? name = null)
+    {
+        const string op = "ConvTranspose";
+        ShapeInference.RequireRank(op, "input", x, 4);
+        ShapeInference.RequireRank(op, "kernel", w, 4);
+        ShapeInference.RequireEqual(op, $"input '{x.Name}' {x.Shape} channels and kernel '{w.Name}' {w.Shape} first dimension", x.Shape[1], w.Shape[0]);
+        long[] kernel = [SizeOf(op, w, 2), SizeOf(op, w, 3)];
+        var shape = new TensorShape(x.Shape[0], w.Shape[1], Transposed(x.Shape[2], kernel[0], pads[0], pads[2]), Transposed(x.Shape[3], kernel[1], pads[1], pads[3]));
+        return AddNode(op, [x, w], [(name, x.ElementType, shape)], ConvAttributes(kernel, pads, [1, 1], 1))[0];
+
+        static Dim Transposed(Dim d, long k, long begin, long end) => d.IsKnown ? Dim.Of(d.Size!.Value - 1 + k - begin - end) : Dim.Unknown;
+    }
+
     private static KeyValuePair<string, AttributeValue>[] ConvAttributes(long[] kernel, long[] pads, long[] strides, long group) =>
     [
         new("dilations", AttributeValue.Of(1L, 1L)),

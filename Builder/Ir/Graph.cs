@@ -21,6 +21,7 @@ public sealed partial class Graph
     private readonly List<Node> nodes = [];
     private readonly Dictionary<string, Value> valuesByName = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Value> floatScalars = [];
+    private readonly Dictionary<long, Value> doubleScalars = [];
     private readonly NameAuthority valueNames = new();
     private readonly NameAuthority nodeNames = new();
 
@@ -89,6 +90,19 @@ public sealed partial class Graph
         {
             v = AddConstant(TensorData.FloatScalar(value), hint: "scalar");
             floatScalars[bits] = v;
+        }
+
+        return v;
+    }
+
+    /// <summary>A double scalar constant; one stored copy per distinct value.</summary>
+    public Value DoubleScalar(double value)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        if (!doubleScalars.TryGetValue(bits, out Value? v))
+        {
+            v = AddConstant(TensorData.DoubleScalar(value), hint: "scalar_f64");
+            doubleScalars[bits] = v;
         }
 
         return v;

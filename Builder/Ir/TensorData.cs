@@ -3,10 +3,10 @@ namespace LeNetOnnx.Builder.Ir;
 /// <summary>The contents of an initializer: a float or int64 array with a fully known shape.</summary>
 public sealed class TensorData
 {
-    private TensorData(ElementType elementType, long[] dims, float[]? floats, long[]? int64s)
+    private TensorData(ElementType elementType, long[] dims, float[]? floats, long[]? int64s, double[]? doubles = null)
     {
         long count = dims.Aggregate(1L, (n, d) => checked(n * d));
-        long actual = floats?.LongLength ?? int64s!.LongLength;
+        long actual = floats?.LongLength ?? int64s?.LongLength ?? doubles!.LongLength;
         if (count != actual)
         {
             throw new GraphBuildException($"Tensor data has {actual} elements but its shape [{string.Join(",", dims)}] needs {count}.");
@@ -16,6 +16,7 @@ public sealed class TensorData
         Dims = dims;
         Floats = floats;
         Int64s = int64s;
+        Doubles = doubles;
     }
 
     /// <summary>The element type.</summary>
@@ -30,6 +31,9 @@ public sealed class TensorData
     /// <summary>The values when <see cref="ElementType"/> is int64.</summary>
     public long[]? Int64s { get; }
 
+    /// <summary>The values when <see cref="ElementType"/> is double.</summary>
+    public double[]? Doubles { get; }
+
     /// <summary>The shape as a <see cref="TensorShape"/>.</summary>
     public TensorShape Shape => new(Dims.Select(Dim.Of).ToArray());
 
@@ -41,6 +45,12 @@ public sealed class TensorData
 
     /// <summary>A float scalar (rank 0).</summary>
     public static TensorData FloatScalar(float value) => new(ElementType.Float, [], [value], null);
+
+    /// <summary>A double scalar (rank 0).</summary>
+    public static TensorData DoubleScalar(double value) => new(ElementType.Double, [], null, null, [value]);
+
+    /// <summary>An int64 scalar (rank 0).</summary>
+    public static TensorData Int64Scalar(long value) => new(ElementType.Int64, [], null, [value]);
 
     /// <summary>An int64 vector.</summary>
     public static TensorData Int64Vector(params long[] values) => new(ElementType.Int64, [values.Length], null, values);

@@ -17,11 +17,13 @@ public sealed class LeNet5
     private readonly Graph graph;
     private readonly SeededRandom random;
     private readonly List<LayerSummary> layers = [];
+    private readonly bool keepPoolIndices;
 
-    private LeNet5(LeNetOptions options, ulong seed, int opset)
+    private LeNet5(LeNetOptions options, ulong seed, Graph graph, bool keepPoolIndices)
     {
         this.options = options;
-        graph = new Graph($"lenet5_{options.Variant.Replace('-', '_')}", opset);
+        this.graph = graph;
+        this.keepPoolIndices = keepPoolIndices;
         random = new SeededRandom(seed);
     }
 
@@ -31,15 +33,38 @@ public sealed class LeNet5
     /// <param name="opset">Default-domain opset, <see cref="Opset.Min"/> to <see cref="Opset.Max"/>.</param>
     public static LeNetModel Build(LeNetOptions options, ulong seed = 1, int opset = Opset.Default)
     {
-        Opset.Validate(opset);
-        var builder = new LeNet5(options, seed, opset);
-        return builder.Compose(seed);
+        LeNetForward forward = BuildForward(options, seed, opset, GraphName(options));
+        Graph graph = forward.Graph;
+        Value probabilities = graph.Softmax(forward.Logits, axis: 1, name: LeNetContract.ProbabilitiesOutput);
+        graph.AddOutput(forward.Logits);
+        graph.AddOutput(probabilities);
+        return new LeNetModel(options, seed, graph, forward.Layers, Metadata(options, seed, forward.Layers));
     }
 
-    private LeNetModel Compose(ulong seed)
+    /// <summary>
+    /// Builds only the forward pass, image to logits, into a new graph with no outputs yet:
+    /// the start of training and evaluation graphs. The parameters hold the same initial
+    /// values as <see cref="Build"/> gives for the same seed.
+    /// </summary>
+    /// <param name="options">The variant.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="opset">Default-domain opset.</param>
+    /// <param name="graphName">Name of the new graph.</param>
+    /// <param name="keepPoolIndices">Max pooling also outputs its argmax indices, which the gradient of max pooling reuses.</param>
+    public static LeNetForward BuildForward(LeNetOptions options, ulong seed, int opset, string graphName, bool keepPoolIndices = false)
     {
-        Value x = graph.AddInput(LeNetContract.ImageInput, ElementType.Float, new TensorShape(Dim.Named(LeNetContract.BatchSymbol), 1, LeNetContract.ImageSize, LeNetContract.ImageSize));
-        x = InputLayer(x);
+        var builder = new LeNet5(options, seed, new Graph(graphName, opset), keepPoolIndices);
+        Value image = builder.graph.AddInput(LeNetContract.ImageInput, ElementType.Float, new TensorShape(Dim.Named(LeNetContract.BatchSymbol), 1, LeNetContract.ImageSize, LeNetContract.ImageSize));
+        Value logits = builder.Compose(image);
+        return new LeNetForward(builder.graph, image, logits, builder.layers);
+    }
+
+    /// <summary>The graph name used for a variant's models.</summary>
+    public static string GraphName(LeNetOptions options) => $"lenet5_{options.Variant.Replace('-', '_')}";
+
+    private Value Compose(Value image)
+    {
+        Value x = InputLayer(image);
         x = Convolution("C1", x, inChannels: 1, outChannels: 6, padding: options.C1Padding, C3Connections.Full);
         x = Subsampling("S2", x, channels: 6);
         x = Convolution("C3", x, inChannels: 6, outChannels: 16, padding: 0, options.C3Connections);
@@ -56,11 +81,7 @@ public sealed class LeNet5
         }
 
         x = Linear("F6", x, 84, activate: true);
-        Value logits = Linear("out", x, LeNetContract.ClassCount, activate: false, outputName: LeNetContract.LogitsOutput);
-        Value probabilities = graph.Softmax(logits, axis: 1, name: LeNetContract.ProbabilitiesOutput);
-        graph.AddOutput(logits);
-        graph.AddOutput(probabilities);
-        return new LeNetModel(options, seed, graph, layers, Metadata(seed));
+        return Linear("out", x, LeNetContract.ClassCount, activate: false, outputName: LeNetContract.LogitsOutput);
     }
 
     private Value InputLayer(Value image)
@@ -151,7 +172,7 @@ public sealed class LeNet5
                 operation = "AveragePool 2x2/2";
                 break;
             case Pooling.Max:
-                y = graph.MaxPool(x, window, window, name: $"{prefix}.pool");
+                y = keepPoolIndices ? graph.MaxPoolWithIndices(x, window, window, name: $"{prefix}.pool").Output : graph.MaxPool(x, window, window, name: $"{prefix}.pool");
                 operation = "MaxPool 2x2/2";
                 break;
             case Pooling.TrainableSubsampling:
@@ -224,7 +245,7 @@ public sealed class LeNet5
 
     private static string PerImage(Value v) => string.Join("x", v.Shape.Dims.Skip(1));
 
-    private KeyValuePair<string, string>[] Metadata(ulong seed) =>
+    private static KeyValuePair<string, string>[] Metadata(LeNetOptions options, ulong seed, IReadOnlyList<LayerSummary> layers) =>
     [
         new(LeNetContract.Keys.Contract, LeNetContract.Version),
         new(LeNetContract.Keys.Variant, options.Variant),

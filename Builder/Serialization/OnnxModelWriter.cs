@@ -123,6 +123,10 @@ public static class OnnxModelWriter
                 proto.Type = AttributeProto.Types.AttributeType.Floats;
                 proto.Floats.AddRange(value.Floats);
                 break;
+            case AttributeKind.Tensor:
+                proto.Type = AttributeProto.Types.AttributeType.Tensor;
+                proto.T = ToTensor(value.Tensor!, name: "");
+                break;
             default:
                 throw new GraphBuildException($"Attribute '{name}' has a kind the writer does not know: {value.Kind}.");
         }
@@ -130,16 +134,19 @@ public static class OnnxModelWriter
         return proto;
     }
 
-    private static TensorProto ToTensor(Value value)
+    private static TensorProto ToTensor(Value value) =>
+        ToTensor(value.Data ?? throw new GraphBuildException($"'{value.Name}' has no stored data to write as an initializer."), value.Name);
+
+    private static TensorProto ToTensor(TensorData data, string name)
     {
-        TensorData data = value.Data ?? throw new GraphBuildException($"'{value.Name}' has no stored data to write as an initializer.");
-        var proto = new TensorProto { Name = value.Name, DataType = (int)data.ElementType };
+        var proto = new TensorProto { Name = name, DataType = (int)data.ElementType };
         proto.Dims.AddRange(data.Dims);
         proto.RawData = data.ElementType switch
         {
             ElementType.Float => ByteString.CopyFrom(LittleEndianBytes(data.Floats!)),
             ElementType.Int64 => ByteString.CopyFrom(LittleEndianBytes(data.Int64s!)),
-            _ => throw new GraphBuildException($"Initializer '{value.Name}' has an element type the writer does not store: {data.ElementType}."),
+            ElementType.Double => ByteString.CopyFrom(LittleEndianBytes(data.Doubles!)),
+            _ => throw new GraphBuildException($"Tensor '{name}' has an element type the writer does not store: {data.ElementType}."),
         };
         return proto;
     }
