@@ -1,0 +1,114 @@
+using System.Globalization;
+using LeNetOnnx.Builder.Ir;
+using LeNetOnnx.Builder.IO;
+using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Builder.Serialization;
+
+namespace LeNetOnnx.Builder.Training;
+
+/// <summary>
+/// Everything a runtime needs to train a LeNet-5 variant with an optimizer, in the spirit of
+/// ONNX Runtime's on-device training artifacts but with standard operators only: training,
+/// eval, optimizer and inference models plus an initial checkpoint.
+/// </summary>
+/// <example><c>TrainingArtifacts.Create(LeNetVariants.Classic, new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.9 }).WriteTo("artifacts");</c></example>
+public sealed class TrainingArtifacts
+{
+    /// <summary>File name of the training model.</summary>
+    public const string TrainingModelFile = "training_model.onnx";
+
+    /// <summary>File name of the eval model.</summary>
+    public const string EvalModelFile = "eval_model.onnx";
+
+    /// <summary>File name of the optimizer model.</summary>
+    public const string OptimizerModelFile = "optimizer_model.onnx";
+
+    /// <summary>File name of the inference model.</summary>
+    public const string InferenceModelFile = "inference_model.onnx";
+
+    /// <summary>File name of the checkpoint.</summary>
+    public const string CheckpointFileName = "checkpoint.lnck";
+
+    private TrainingArtifacts(byte[] training, byte[] eval, byte[] optimizer, byte[] inference, Checkpoint checkpoint)
+    {
+        TrainingModel = training;
+        EvalModel = eval;
+        OptimizerModel = optimizer;
+        InferenceModel = inference;
+        Checkpoint = checkpoint;
+    }
+
+    /// <summary>The training model (ONNX bytes).</summary>
+    public byte[] TrainingModel { get; }
+
+    /// <summary>The eval model (ONNX bytes).</summary>
+    public byte[] EvalModel { get; }
+
+    /// <summary>The optimizer model (ONNX bytes).</summary>
+    public byte[] OptimizerModel { get; }
+
+    /// <summary>The inference model with the initial weights (ONNX bytes).</summary>
+    public byte[] InferenceModel { get; }
+
+    /// <summary>The initial checkpoint: seeded weights, zero optimizer state, step 0.</summary>
+    public Checkpoint Checkpoint { get; }
+
+    /// <summary>Builds the artifacts of <paramref name="variant"/> trained with <paramref name="optimizer"/>.</summary>
+    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default)
+    {
+        optimizer.Validate();
+        LeNetModel inference = LeNet5.Build(variant, seed, opset);
+        Graph training = TrainingModels.Training(variant, seed, opset);
+        Graph eval = TrainingModels.Evaluation(variant, seed, opset);
+        Graph optimizerGraph = TrainingModels.Optimizer(training.Parameters, optimizer, opset);
+        var trainingMetadata = new List<KeyValuePair<string, string>>
+        {
+            new(LeNetContract.Keys.Variant, variant.Variant),
+            new(LeNetContract.Keys.Labels, inference.Metadata.First(m => m.Key == LeNetContract.Keys.Labels).Value),
+            new(LeNetContract.Keys.Input, LeNetContract.InputConvention),
+            new(LeNetContract.Keys.Seed, seed.ToString(CultureInfo.InvariantCulture)),
+        };
+        byte[] Write(Graph g, string role, IEnumerable<KeyValuePair<string, string>> extra) => OnnxModelWriter.ToBytes(g, new ModelDescription
+        {
+            DocString = $"LeNet-5 '{variant.Variant}' {role} model built by LeNetOnnx: standard ai.onnx operators only.",
+            Metadata = [new("lenet.artifact", role), .. trainingMetadata, .. extra],
+            Parameters = ParameterPlacement.Inputs,
+        });
+
+        var tensors = new List<CheckpointTensor>();
+        tensors.AddRange(training.Parameters.Select(p => new CheckpointTensor(p.Name, CheckpointTensorKind.Parameter, p.Data!.Dims, (float[])p.Data.Floats!.Clone())));
+        foreach (Value p in training.Parameters)
+        {
+            tensors.AddRange(optimizer.StateNames.Select(s => new CheckpointTensor(OptimizerGraph.StateName(p.Name, s), CheckpointTensorKind.OptimizerState, p.Data!.Dims, new float[p.Data.Floats!.Length])));
+        }
+
+        var checkpoint = new Checkpoint
+        {
+            Variant = variant.Variant,
+            Opset = opset,
+            Seed = seed,
+            Optimizer = optimizer,
+            Tensors = tensors,
+        };
+        IEnumerable<KeyValuePair<string, string>> optimizerMetadata = optimizer.Describe().Select(p => KeyValuePair.Create("lenet.optimizer." + p.Key, p.Value));
+        return new TrainingArtifacts(
+            Write(training, "training", []),
+            Write(eval, "eval", []),
+            Write(optimizerGraph, "optimizer", optimizerMetadata),
+            inference.ToOnnxBytes(),
+            checkpoint);
+    }
+
+    /// <summary>The files, by name, in the order they are written.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Files =>
+    [
+        new(TrainingModelFile, TrainingModel),
+        new(EvalModelFile, EvalModel),
+        new(OptimizerModelFile, OptimizerModel),
+        new(InferenceModelFile, InferenceModel),
+        new(CheckpointFileName, CheckpointFile.Serialize(Checkpoint)),
+    ];
+
+    /// <summary>Writes every file into <paramref name="directory"/>, which must be new or empty; it appears whole or not at all.</summary>
+    public void WriteTo(string directory) => AtomicDirectory.Write(directory, Files);
+}

@@ -1,0 +1,105 @@
+using LeNetOnnx.Builder.Autodiff;
+using LeNetOnnx.Builder.Ir;
+using LeNetOnnx.Builder.LeNet;
+
+namespace LeNetOnnx.Builder.Training;
+
+/// <summary>
+/// The graphs of the training artifacts, made of standard <c>ai.onnx</c> operators only, so a
+/// stock ONNX Runtime <c>InferenceSession</c> (or any runtime) can train.
+/// </summary>
+public static class TrainingModels
+{
+    /// <summary>Input of the training and eval models: int64 <c>[N]</c> class labels 0..9.</summary>
+    public const string LabelsInput = "labels";
+
+    /// <summary>Output: the mean softmax cross-entropy of the batch, a float scalar.</summary>
+    public const string LossOutput = "loss";
+
+    /// <summary>Output: how many images of the batch the model classifies right, an int64 scalar.</summary>
+    public const string CorrectOutput = "correct";
+
+    /// <summary>Input of the optimizer model: this step's learning rate, a float scalar.</summary>
+    public const string LearningRateInput = "learning_rate";
+
+    /// <summary>Input of the optimizer model: the 1-based number of the step being taken, an int64 scalar.</summary>
+    public const string StepInput = "step";
+
+    /// <summary>
+    /// The training model: inputs <c>image</c>, <c>labels</c> and every parameter (named as the
+    /// inference model's initializers); outputs <c>loss</c>, <c>correct</c> and
+    /// <c>&lt;parameter&gt;_grad</c> for every parameter, in parameter order.
+    /// </summary>
+    public static Graph Training(LeNetOptions variant, ulong seed, int opset)
+    {
+        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true);
+        (Value loss, Value correct) = LossAndAccuracy(forward);
+        IReadOnlyList<Value> gradients = ReverseModeDifferentiator.Differentiate(forward.Graph, loss, forward.Graph.Parameters);
+        forward.Graph.AddOutput(loss);
+        forward.Graph.AddOutput(correct);
+        foreach (Value gradient in gradients)
+        {
+            forward.Graph.AddOutput(gradient);
+        }
+
+        return forward.Graph;
+    }
+
+    /// <summary>
+    /// The eval model: inputs <c>image</c>, <c>labels</c> and every parameter; outputs
+    /// <c>loss</c>, <c>correct</c> and <c>logits</c>. No gradients.
+    /// </summary>
+    public static Graph Evaluation(LeNetOptions variant, ulong seed, int opset)
+    {
+        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_eval");
+        (Value loss, Value correct) = LossAndAccuracy(forward);
+        forward.Graph.AddOutput(loss);
+        forward.Graph.AddOutput(correct);
+        forward.Graph.AddOutput(forward.Logits);
+        return forward.Graph;
+    }
+
+    /// <summary>
+    /// The optimizer model: inputs <c>learning_rate</c>, <c>step</c>, then per parameter the
+    /// parameter, <c>&lt;parameter&gt;_grad</c> and its state (<c>&lt;parameter&gt;.momentum</c>, or
+    /// <c>.exp_avg</c> and <c>.exp_avg_sq</c>); outputs the same tensors with <c>.next</c> appended,
+    /// parameter first, then its state.
+    /// </summary>
+    public static Graph Optimizer(IReadOnlyList<Value> parameters, OptimizerOptions optimizer, int opset)
+    {
+        var g = new Graph($"{optimizer.Name}_optimizer", opset);
+        Value learningRate = g.AddInput(LearningRateInput, ElementType.Float, TensorShape.Scalar);
+        Value step = g.AddInput(StepInput, ElementType.Int64, TensorShape.Scalar);
+        var updater = new OptimizerGraph(g, optimizer, learningRate, step);
+        var updates = new List<(Value Parameter, IReadOnlyList<Value> State)>();
+        foreach (Value parameter in parameters)
+        {
+            Value p = g.AddInput(parameter.Name, ElementType.Float, parameter.Shape);
+            Value grad = g.AddInput(GradientContext.ParameterGradientName(parameter.Name), ElementType.Float, parameter.Shape);
+            Value[] state = optimizer.StateNames.Select(s => g.AddInput(OptimizerGraph.StateName(parameter.Name, s), ElementType.Float, parameter.Shape)).ToArray();
+            updates.Add(updater.Update(parameter.Name, p, grad, state));
+        }
+
+        foreach ((Value parameter, IReadOnlyList<Value> state) in updates)
+        {
+            g.AddOutput(parameter);
+            foreach (Value s in state)
+            {
+                g.AddOutput(s);
+            }
+        }
+
+        return g;
+    }
+
+    private static (Value Loss, Value Correct) LossAndAccuracy(LeNetForward forward)
+    {
+        Graph g = forward.Graph;
+        Value labels = g.AddInput(LabelsInput, ElementType.Int64, new TensorShape(Dim.Named(LeNetContract.BatchSymbol)));
+        (Value loss, _) = g.SoftmaxCrossEntropyLoss(forward.Logits, labels, name: LossOutput);
+        Value predicted = g.ArgMax(forward.Logits, axis: 1, keepDims: false, name: "predicted");
+        Value hits = g.Cast(g.Equal(predicted, labels), ElementType.Int64);
+        Value correct = g.ReduceSum(hits, [], keepDims: false, name: CorrectOutput);
+        return (loss, correct);
+    }
+}
