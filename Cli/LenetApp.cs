@@ -40,11 +40,18 @@ internal static class LenetApp
             error.WriteLine($"lenet: writing the output failed, nothing was left behind: {e.Message}");
             return ExitCodes.OutputFailed;
         }
+        catch (Exception e)
+        {
+            // A bug, not a user mistake: one line by default, the stack trace on request.
+            error.WriteLine($"lenet: internal error: {e.GetType().Name}: {e.Message}" + (Environment.GetEnvironmentVariable("LENET_DEBUG") == "1" ? Environment.NewLine + e : " (set LENET_DEBUG=1 for details)"));
+            return ExitCodes.InternalError;
+        }
     }
 
     internal static RootCommand CreateRoot() => new("LeNetOnnx: build, train and serve LeNet-5 as ONNX.")
     {
         BuildCommand.Create(),
         SummaryCommand.Create(),
+        ArtifactsCommand.Create(),
     };
 }
