@@ -6,11 +6,19 @@ the model contract, not from the ONNX graphs: only the parameters
 (initializers) and the variant name (metadata `lenet.variant`) are taken from
 a model, so agreement with ONNX Runtime's output checks the emitted graphs.
 
+Commands, each driven by a JSON manifest of jobs:
+  forward  float32 logits, to check the inference graphs;
+  grad     float64 loss, logits and autograd gradients, to check the training
+           (loss and gradient) graphs;
+  train    a float32 torch.optim (SGD, Adam, AdamW) trajectory, to check the
+           optimizer graphs.
+
 Run `/usr/bin/python3 tools/torch_reference.py --help` for usage.
 """
 
 import argparse
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -239,43 +247,190 @@ def build_module(variant, initializers):
     return module.eval()
 
 
+def read_images(path, count):
+    """Raw little-endian float32 [count, 1, 28, 28] from `path` as a tensor."""
+    expected_bytes = 4 * count * int(np.prod(IMAGE_SHAPE))
+    try:
+        size = os.path.getsize(path)
+        if size != expected_bytes:
+            raise ToolError(
+                f"images {path} has {size} bytes; {count} float32 images "
+                f"{list(IMAGE_SHAPE)} need {expected_bytes}")
+        data = np.fromfile(path, dtype="<f4")
+    except OSError as error:
+        raise ToolError(f"cannot read images {path}: {error}") from error
+    images = data.astype(np.float32).reshape(count, *IMAGE_SHAPE)
+    return torch.from_numpy(images)
+
+
+def read_labels(path, count):
+    """Raw little-endian int64 [count] class indices (0..9) as a tensor."""
+    expected_bytes = 8 * count
+    try:
+        size = os.path.getsize(path)
+        if size != expected_bytes:
+            raise ToolError(f"labels {path} has {size} bytes; {count} int64 "
+                            f"labels need {expected_bytes}")
+        labels = np.fromfile(path, dtype="<i8").astype(np.int64)
+    except OSError as error:
+        raise ToolError(f"cannot read labels {path}: {error}") from error
+    bad = np.flatnonzero((labels < 0) | (labels >= NUM_CLASSES))
+    if bad.size:
+        raise ToolError(
+            f"labels {path}: {bad.size} label(s) outside 0..{NUM_CLASSES - 1}"
+            f", first at index {bad[0]}: {labels[bad[0]]}")
+    return torch.from_numpy(labels)
+
+
+def write_tensor(path, tensor, dtype="<f4"):
+    """Write a tensor as raw `dtype` (default little-endian float32) in C
+    order; atomic (temp + rename)."""
+    temp = path.with_name(path.name + ".tmp")
+    try:
+        tensor.detach().numpy().astype(dtype).tofile(temp)
+        os.replace(temp, path)
+    except OSError as error:
+        raise ToolError(f"cannot write output {path}: {error}") from error
+
+
+def make_output_dir(path):
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ToolError(f"cannot create output folder {path}: {error}") \
+            from error
+    return path
+
+
+def load_module(path, parsed):
+    """(variant, a freshly built module) of the model at `path`.
+
+    Each job gets its own module because `grad` and `train` change it (dtype,
+    parameters); `parsed` caches the loaded files so each is read only once.
+    """
+    if path not in parsed:
+        parsed[path] = load_onnx(path)
+    variant, initializers = parsed[path]
+    try:
+        return variant, build_module(variant, initializers)
+    except ToolError as error:
+        raise ToolError(f"{path}: {error}") from error
+
+
+# --- Computations ---
+
 def forward(module, x):
     """Logits [N, 10] float32 of images x [N, 1, 28, 28] (pixel / 255)."""
     with torch.no_grad():
         return module(x)
 
 
-def read_images(path, batch):
-    """Raw little-endian float32 [batch, 1, 28, 28] from `path` as a tensor."""
-    expected_bytes = 4 * batch * int(np.prod(IMAGE_SHAPE))
+def gradients(module, images, labels):
+    """(logits, mean cross-entropy loss, {parameter name: gradient}).
+
+    Everything runs in float64, parameters included, so the reference is far
+    tighter than the float32 graphs it checks. Converts `module` in place.
+    """
+    module.double()
+    logits = module(images.double())
+    loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    grads = {name: parameter.grad
+             for name, parameter in module.named_parameters()}
+    return logits.detach(), loss.detach(), grads
+
+
+def train(module, optimizer, images, labels, batch, steps):
+    """Run `steps` float32 optimizer steps, step k on rows [k*batch,
+    (k+1)*batch); return the losses [steps], each before its step's update."""
+    module.train()
+    losses = torch.empty(steps)
+    for step in range(steps):
+        rows = slice(step * batch, (step + 1) * batch)
+        optimizer.zero_grad()
+        loss = F.cross_entropy(module(images[rows]), labels[rows])
+        loss.backward()
+        optimizer.step()
+        losses[step] = loss.detach()
+    return losses
+
+
+# --- Optimizers ---
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """A torch.optim class and the exact keyword arguments to build it."""
+
+    name: str
+    kwargs: dict
+
+    def build(self, parameters):
+        return OPTIMIZERS[self.name](parameters, **self.kwargs)
+
+
+OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam,
+              "adamw": torch.optim.AdamW}
+OPTIMIZER_KEYS = {
+    "sgd": {"lr", "momentum", "dampening", "nesterov", "weight_decay"},
+    "adam": {"lr", "betas", "eps", "weight_decay"},
+    "adamw": {"lr", "betas", "eps", "weight_decay"},
+}
+
+
+def finite_number(where, key, value):
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value)):
+        raise ToolError(f"{where}: optimizer '{key}' must be a finite "
+                        f"number, got {value!r}")
+    return float(value)
+
+
+def parse_optimizer(where, spec):
+    """Validate a manifest's optimizer object. Every argument must be given:
+    torch's defaults differ between optimizers (AdamW decays by default), so
+    nothing is left implicit."""
+    name = spec.get("name") if isinstance(spec, dict) else None
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise ToolError(f"{where}: optimizer must be an object whose 'name' "
+                        f"is one of {sorted(OPTIMIZERS)}, got {spec!r}")
+    keys = OPTIMIZER_KEYS[name]
+    if set(spec) - {"name"} != keys:
+        raise ToolError(f"{where}: optimizer {name} must have exactly the "
+                        f"keys {sorted(keys | {'name'})}, got "
+                        f"{sorted(spec)}")
+    kwargs = {}
+    for key in sorted(keys):
+        value = spec[key]
+        if key == "nesterov":
+            if not isinstance(value, bool):
+                raise ToolError(f"{where}: optimizer 'nesterov' must be "
+                                f"true or false, got {value!r}")
+            kwargs[key] = value
+        elif key == "betas":
+            if not isinstance(value, list) or len(value) != 2:
+                raise ToolError(f"{where}: optimizer 'betas' must be "
+                                f"[beta1, beta2], got {value!r}")
+            kwargs[key] = tuple(finite_number(where, key, beta)
+                                for beta in value)
+        else:
+            kwargs[key] = finite_number(where, key, value)
+    optimizer = OptimizerSpec(name, kwargs)
+    # Built once on a throwaway parameter so that torch's own range checks
+    # (negative lr, betas outside [0, 1), nesterov without momentum, ...)
+    # reject a bad manifest before any job runs.
     try:
-        size = os.path.getsize(path)
-        if size != expected_bytes:
-            raise ToolError(
-                f"input {path} has {size} bytes; batch {batch} of float32 "
-                f"{list(IMAGE_SHAPE)} needs {expected_bytes}")
-        data = np.fromfile(path, dtype="<f4")
-    except OSError as error:
-        raise ToolError(f"cannot read input {path}: {error}") from error
-    images = data.astype(np.float32).reshape(batch, *IMAGE_SHAPE)
-    return torch.from_numpy(images)
+        optimizer.build([torch.zeros(1, requires_grad=True)])
+    except ValueError as error:
+        raise ToolError(f"{where}: optimizer {name} {kwargs}: {error}") \
+            from error
+    return optimizer
 
 
-def write_tensor(path, tensor):
-    """Write a tensor as raw little-endian float32; atomic (temp + rename)."""
-    temp = path.with_name(path.name + ".tmp")
-    try:
-        tensor.detach().numpy().astype("<f4").tofile(temp)
-        os.replace(temp, path)
-    except OSError as error:
-        raise ToolError(f"cannot write output {path}: {error}") from error
-
-
-# --- Manifest and commands ---
+# --- Manifests ---
 
 @dataclass(frozen=True)
 class ForwardJob:
-    """One manifest entry: images in `input`, logits to `output`."""
+    """One `forward` job: images in `input`, logits to `output`."""
 
     model: Path
     input: Path
@@ -283,8 +438,34 @@ class ForwardJob:
     output: Path
 
 
-def read_manifest(path):
-    """The jobs of a manifest; relative paths resolve against its folder."""
+@dataclass(frozen=True)
+class GradJob:
+    """One `grad` job: loss, logits and gradients of one batch."""
+
+    model: Path
+    images: Path
+    labels: Path
+    batch: int
+    output_dir: Path
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """One `train` job: `steps` optimizer steps of `batch` images each."""
+
+    model: Path
+    images: Path
+    labels: Path
+    batch: int
+    steps: int
+    optimizer: OptimizerSpec
+    output_dir: Path
+
+
+def read_jobs(path, keys):
+    """Yield (where, folder, job) for each job of a manifest; every job must
+    have exactly `keys`. `where` prefixes error messages and relative paths
+    resolve against `folder`, the manifest's own."""
     try:
         manifest = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -293,42 +474,124 @@ def read_manifest(path):
     if not isinstance(jobs, list) or not jobs:
         raise ToolError(f"manifest {path}: expected {{\"jobs\": [...]}} with "
                         "at least one job")
-    base = Path(path).parent
-    result = []
     for index, job in enumerate(jobs):
-        keys = {"model", "input", "batch", "output"}
         if not isinstance(job, dict) or set(job) != keys:
             raise ToolError(f"manifest {path}: job {index} must have exactly "
                             f"the keys {sorted(keys)}, got {job!r}")
-        batch = job["batch"]
-        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-            raise ToolError(f"manifest {path}: job {index}: batch must be a "
-                            f"positive integer, got {batch!r}")
-        paths = [job[key] for key in ("model", "input", "output")]
-        if not all(isinstance(p, str) and p for p in paths):
-            raise ToolError(f"manifest {path}: job {index}: model, input and "
-                            "output must be non-empty strings")
-        model, input_path, output = (base / p for p in paths)
-        result.append(ForwardJob(model, input_path, batch, output))
-    return result
+        yield f"manifest {path}: job {index}", Path(path).parent, job
 
+
+def positive_int(where, job, key):
+    value = job[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ToolError(f"{where}: {key} must be a positive integer, got "
+                        f"{value!r}")
+    return value
+
+
+def job_paths(where, folder, job, keys):
+    """The paths under `keys`, each resolved against `folder`."""
+    values = [job[key] for key in keys]
+    if not all(isinstance(value, str) and value for value in values):
+        raise ToolError(f"{where}: {', '.join(keys)} must be non-empty "
+                        "strings")
+    return [folder / value for value in values]
+
+
+def read_forward_manifest(path):
+    keys = ("model", "input", "output")
+    jobs = []
+    for where, folder, job in read_jobs(path, {*keys, "batch"}):
+        batch = positive_int(where, job, "batch")
+        model, input_path, output = job_paths(where, folder, job, keys)
+        jobs.append(ForwardJob(model, input_path, batch, output))
+    return jobs
+
+
+def read_grad_manifest(path):
+    keys = ("model", "images", "labels", "output_dir")
+    jobs = []
+    for where, folder, job in read_jobs(path, {*keys, "batch"}):
+        batch = positive_int(where, job, "batch")
+        model, images, labels, output_dir = job_paths(where, folder, job,
+                                                      keys)
+        jobs.append(GradJob(model, images, labels, batch, output_dir))
+    return jobs
+
+
+def read_train_manifest(path):
+    keys = ("model", "images", "labels", "output_dir")
+    jobs = []
+    for where, folder, job in read_jobs(
+            path, {*keys, "batch", "steps", "optimizer"}):
+        batch = positive_int(where, job, "batch")
+        steps = positive_int(where, job, "steps")
+        optimizer = parse_optimizer(where, job["optimizer"])
+        model, images, labels, output_dir = job_paths(where, folder, job,
+                                                      keys)
+        jobs.append(TrainJob(model, images, labels, batch, steps, optimizer,
+                             output_dir))
+    return jobs
+
+
+# --- Commands ---
 
 def run_forward(manifest_path):
-    """Run the manifest's jobs, loading each distinct model once."""
-    modules = {}
-    for job in read_manifest(manifest_path):
-        if job.model not in modules:
-            variant, initializers = load_onnx(job.model)
-            try:
-                module = build_module(variant, initializers)
-            except ToolError as error:
-                raise ToolError(f"{job.model}: {error}") from error
-            modules[job.model] = variant, module
-        variant, module = modules[job.model]
+    parsed = {}
+    for job in read_forward_manifest(manifest_path):
+        variant, module = load_module(job.model, parsed)
         logits = forward(module, read_images(job.input, job.batch))
         write_tensor(job.output, logits)
         print(f"forward {variant} {job.model} batch={job.batch} -> "
               f"{job.output}", flush=True)
+
+
+def run_grad(manifest_path):
+    parsed = {}
+    for job in read_grad_manifest(manifest_path):
+        variant, module = load_module(job.model, parsed)
+        images = read_images(job.images, job.batch)
+        labels = read_labels(job.labels, job.batch)
+        logits, loss, grads = gradients(module, images, labels)
+        output_dir = make_output_dir(job.output_dir)
+        write_tensor(output_dir / "loss.bin", loss, "<f8")
+        write_tensor(output_dir / "logits.bin", logits, "<f8")
+        for name, grad in grads.items():
+            write_tensor(output_dir / f"{name}.grad.bin", grad, "<f8")
+        print(f"grad {variant} {job.model} batch={job.batch} "
+              f"loss={loss.item():.17g} -> {job.output_dir}", flush=True)
+
+
+def run_train(manifest_path):
+    parsed = {}
+    for job in read_train_manifest(manifest_path):
+        variant, module = load_module(job.model, parsed)
+        count = job.steps * job.batch
+        images = read_images(job.images, count)
+        labels = read_labels(job.labels, count)
+        optimizer = job.optimizer.build(module.parameters())
+        losses = train(module, optimizer, images, labels, job.batch,
+                       job.steps)
+        if isinstance(module, OriginalLeNet5):
+            # Masked weights start at 0 and get zero gradient, so no torch
+            # optimizer should move them; if one does, the reference is wrong.
+            try:
+                module.check_c3_table()
+            except ToolError as error:
+                raise ToolError(f"{job.model}: after training with "
+                                f"{job.optimizer.name}: {error}") from error
+        output_dir = make_output_dir(job.output_dir)
+        write_tensor(output_dir / "losses.bin", losses)
+        for name, parameter in module.named_parameters():
+            write_tensor(output_dir / f"{name}.bin", parameter)
+        print(f"train {variant} {job.model} batch={job.batch} "
+              f"steps={job.steps} {job.optimizer.name} "
+              f"{job.optimizer.kwargs} first loss={losses[0].item():.9g} "
+              f"last loss={losses[-1].item():.9g} -> {job.output_dir}",
+              flush=True)
+
+
+COMMANDS = {"forward": run_forward, "grad": run_grad, "train": run_train}
 
 
 def parse_args(argv):
@@ -338,18 +601,46 @@ def parse_args(argv):
         "networks are written from the design docs; only the parameters "
         "(floating-point initializers, matched by name, shape and float32 "
         f"type) and the variant (metadata '{VARIANT_KEY}') come from each "
-        "model. Variants: "
-        f"{', '.join(VARIANTS)}.")
+        f"model. Variants: {', '.join(VARIANTS)}. All files are raw "
+        "little-endian arrays in C order: float32 images [count, 1, 28, 28] "
+        "(pixel / 255), int64 labels [count] (0..9). Relative paths in a "
+        "manifest resolve against the manifest's folder.")
     commands = parser.add_subparsers(dest="command", required=True)
     forward_parser = commands.add_parser(
         "forward", help="compute logits for the jobs of a manifest",
-        description="For each job, read raw little-endian float32 images "
-        "[batch, 1, 28, 28] (pixel / 255) from 'input' and write logits "
-        "[batch, 10] in the same format to 'output'. Relative paths in the "
-        "manifest resolve against the manifest's folder.")
+        description="For each job, read float32 images [batch, 1, 28, 28] "
+        "from 'input' and write float32 logits [batch, 10] to 'output'.")
     forward_parser.add_argument(
         "manifest", help='JSON: {"jobs": [{"model": "m.onnx", "input": '
         '"x.bin", "batch": N, "output": "y.bin"}, ...]}')
+    grad_parser = commands.add_parser(
+        "grad", help="compute the loss and its gradients, in float64",
+        description="For each job, read 'batch' images and labels, convert "
+        "the module and images to float64, compute the mean cross-entropy of "
+        "the logits and backpropagate. Writes into 'output_dir' (created): "
+        "loss.bin (float64 scalar), logits.bin (float64 [batch, 10]) and "
+        "<parameter>.grad.bin (float64, the parameter's shape) for every "
+        "parameter, e.g. c1.weight.grad.bin.")
+    grad_parser.add_argument(
+        "manifest", help='JSON: {"jobs": [{"model": "m.onnx", "images": '
+        '"x.bin", "labels": "y.bin", "batch": N, "output_dir": "dir"}, ...]}')
+    train_parser = commands.add_parser(
+        "train", help="run a torch.optim trajectory, in float32",
+        description="For each job, read steps*batch images and labels and "
+        "run 'steps' steps: step k uses rows [k*batch, (k+1)*batch) and does "
+        "zero_grad, mean cross-entropy, backward, optimizer.step(). The "
+        "optimizer is one of "
+        '{"name": "sgd", "lr", "momentum", "dampening", "nesterov", '
+        '"weight_decay"} or {"name": "adam"|"adamw", "lr", "betas": [b1, '
+        'b2], "eps", "weight_decay"}, all keys required, passed as is to '
+        "torch.optim.SGD/Adam/AdamW. Writes into 'output_dir' (created): "
+        "losses.bin (float32 [steps], each step's loss before its update) and "
+        "<parameter>.bin (float32, the parameter's shape) for every "
+        "parameter after the last step, e.g. c1.weight.bin.")
+    train_parser.add_argument(
+        "manifest", help='JSON: {"jobs": [{"model": "m.onnx", "images": '
+        '"x.bin", "labels": "y.bin", "batch": B, "steps": K, "optimizer": '
+        '{...}, "output_dir": "dir"}, ...]}')
     return parser.parse_args(argv)
 
 
@@ -359,8 +650,7 @@ def main(argv=None):
     torch.set_num_interop_threads(2)
     torch.use_deterministic_algorithms(True)
     try:
-        if args.command == "forward":
-            run_forward(args.manifest)
+        COMMANDS[args.command](args.manifest)
     except ToolError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
