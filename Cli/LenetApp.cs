@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LeNetOnnx.Builder.Serialization;
+using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Cli.Commands;
 
 namespace LeNetOnnx.Cli;
@@ -25,28 +27,26 @@ internal static class LenetApp
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is UsageException or ArgumentException)
-        {
-            error.WriteLine($"lenet: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            error.WriteLine($"lenet: cannot write the output: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (IOException e)
-        {
-            error.WriteLine($"lenet: writing the output failed, nothing was left behind: {e.Message}");
-            return ExitCodes.OutputFailed;
-        }
         catch (Exception e)
         {
-            // A bug, not a user mistake: one line by default, the stack trace on request.
-            error.WriteLine($"lenet: internal error: {e.GetType().Name}: {e.Message}" + (Environment.GetEnvironmentVariable("LENET_DEBUG") == "1" ? Environment.NewLine + e : " (set LENET_DEBUG=1 for details)"));
-            return ExitCodes.InternalError;
+            (int code, string message) = Describe(e);
+            error.WriteLine($"lenet: {message}");
+            return code;
         }
     }
+
+    /// <summary>The exit code and the one line a failure earns; only bugs mention their type.</summary>
+    internal static (int Code, string Message) Describe(Exception e) => e switch
+    {
+        UsageException or ArgumentException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
+            => (ExitCodes.BadInput, e.Message),
+        UnauthorizedAccessException => (ExitCodes.BadInput, $"cannot write the output: {e.Message}"),
+        IOException => (ExitCodes.OutputFailed, $"writing the output failed, nothing was left behind: {e.Message}"),
+
+        // A bug, not a user mistake: one line by default, the stack trace on request.
+        _ => (ExitCodes.InternalError, $"internal error: {e.GetType().Name}: {e.Message}"
+            + (Environment.GetEnvironmentVariable("LENET_DEBUG") == "1" ? Environment.NewLine + e : " (set LENET_DEBUG=1 for details)")),
+    };
 
     internal static RootCommand CreateRoot() => new("LeNetOnnx: build, train and serve LeNet-5 as ONNX.")
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Builder.Training;
 
 namespace LeNetOnnx.Cli.Commands;
@@ -33,10 +34,14 @@ internal static class ArtifactsCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2 for sgd/adam, decoupled for adamw)." };
         var betas = new Option<double[]>("--betas") { Description = "Adam betas, two numbers (default 0.9 0.999).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
         var eps = new Option<double>("--eps") { Description = "Adam epsilon.", DefaultValueFactory = _ => 1e-8 };
+        var from = new Option<FileInfo>("--from")
+        {
+            Description = "Start from the weights of this LeNetOnnx model (e.g. a trained one) instead of seeded ones; its variant is used.",
+        };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "A new or empty directory; written whole or not at all.", Required = true };
         var command = new Command("artifacts", "Write training, eval, optimizer and inference models plus an initial checkpoint, all standard ONNX operators.")
         {
-            variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, opset, seed, output,
+            variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, opset, seed, from, output,
         };
         command.SetAction(result =>
         {
@@ -66,7 +71,22 @@ internal static class ArtifactsCommand
 
             options.Validate();
             DirectoryInfo directory = result.GetValue(output)!;
-            TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(result.GetValue(variant)!), options, result.GetValue(seed), result.GetValue(opset));
+            LeNetOptions lenet = LeNetVariants.Get(result.GetValue(variant)!);
+            ulong initialSeed = result.GetValue(seed);
+            IReadOnlyDictionary<string, float[]>? weights = null;
+            if (result.GetValue(from) is { } model)
+            {
+                ImportedModel imported = LeNetModelReader.Read(model.FullName);
+                if (Given(result, variant) && imported.Variant.Variant != lenet.Variant)
+                {
+                    throw new UsageException($"--variant {lenet.Variant} does not match the model '{model.FullName}', which is '{imported.Variant.Variant}'; leave --variant out.");
+                }
+
+                (lenet, weights) = (imported.Variant, imported.Weights);
+                initialSeed = Given(result, seed) ? initialSeed : imported.Seed;
+            }
+
+            TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights);
             artifacts.WriteTo(directory.FullName);
             TextWriter o = result.InvocationConfiguration.Output;
             o.WriteLine($"wrote {directory.FullName}: LeNet-5 '{artifacts.Checkpoint.Variant}', {string.Join(", ", options.Describe().Select(p => $"{p.Key} {p.Value}"))}");
