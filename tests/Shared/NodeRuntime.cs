@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace LeNetOnnx.Tests;
+
+/// <summary>
+/// Runs <c>tools/node/run_model.mjs</c> (onnxruntime-node), the second, independent runtime.
+/// Where node or the package is missing the calling test is inconclusive locally, but fails
+/// under CI, which installs them.
+/// </summary>
+internal static class NodeRuntime
+{
+    private static readonly Lazy<string?> Missing = new(FindMissing);
+
+    public static (int ExitCode, string Output, string Error) Run(string manifest)
+    {
+        if (Missing.Value is { } why)
+        {
+            string message = $"onnxruntime-node is not available: {why}. Run tools/install-prerequisites.sh.";
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail(message);
+            }
+
+            Assert.Inconclusive(message);
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot.Path,
+        };
+        start.ArgumentList.Add(RepositoryRoot.Combine("tools", "node", "run_model.mjs"));
+        start.ArgumentList.Add(manifest);
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("run_model.mjs did not finish within 5 minutes.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static string? FindMissing()
+    {
+        if (!Directory.Exists(RepositoryRoot.Combine("tools", "node", "node_modules", "onnxruntime-node")))
+        {
+            return "tools/node/node_modules/onnxruntime-node is not installed";
+        }
+
+        try
+        {
+            using Process? process = Process.Start(new ProcessStartInfo("node", ["--version"]) { RedirectStandardOutput = true, UseShellExecute = false });
+            process!.WaitForExit();
+            return process.ExitCode == 0 ? null : "node --version failed";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "node is not on PATH";
+        }
+    }
+}
