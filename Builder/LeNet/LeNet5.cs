@@ -18,10 +18,12 @@ public sealed class LeNet5
     private readonly SeededRandom random;
     private readonly List<LayerSummary> layers = [];
     private readonly bool keepPoolIndices;
+    private readonly IReadOnlyDictionary<string, float[]>? weights;
 
-    private LeNet5(LeNetOptions options, ulong seed, Graph graph, bool keepPoolIndices)
+    private LeNet5(LeNetOptions options, ulong seed, Graph graph, bool keepPoolIndices, IReadOnlyDictionary<string, float[]>? weights)
     {
         this.options = options;
+        this.weights = weights;
         this.graph = graph;
         this.keepPoolIndices = keepPoolIndices;
         random = new SeededRandom(seed);
@@ -31,9 +33,10 @@ public sealed class LeNet5
     /// <param name="options">The variant, e.g. <see cref="LeNetVariants.Classic"/>.</param>
     /// <param name="seed">Seed of the initial weights; the same seed gives the same bytes.</param>
     /// <param name="opset">Default-domain opset, <see cref="Opset.Min"/> to <see cref="Opset.Max"/>.</param>
-    public static LeNetModel Build(LeNetOptions options, ulong seed = 1, int opset = Opset.Default)
+    /// <param name="weights">Parameter values to use instead of the seeded initialization (e.g. a trained model's).</param>
+    public static LeNetModel Build(LeNetOptions options, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null)
     {
-        LeNetForward forward = BuildForward(options, seed, opset, GraphName(options));
+        LeNetForward forward = BuildForward(options, seed, opset, GraphName(options), weights: weights);
         Graph graph = forward.Graph;
         Value probabilities = graph.Softmax(forward.Logits, axis: 1, name: LeNetContract.ProbabilitiesOutput);
         graph.AddOutput(forward.Logits);
@@ -51,9 +54,10 @@ public sealed class LeNet5
     /// <param name="opset">Default-domain opset.</param>
     /// <param name="graphName">Name of the new graph.</param>
     /// <param name="keepPoolIndices">Max pooling also outputs its argmax indices, which the gradient of max pooling reuses.</param>
-    public static LeNetForward BuildForward(LeNetOptions options, ulong seed, int opset, string graphName, bool keepPoolIndices = false)
+    /// <param name="weights">Parameter values to use instead of the seeded initialization.</param>
+    public static LeNetForward BuildForward(LeNetOptions options, ulong seed, int opset, string graphName, bool keepPoolIndices = false, IReadOnlyDictionary<string, float[]>? weights = null)
     {
-        var builder = new LeNet5(options, seed, new Graph(graphName, opset), keepPoolIndices);
+        var builder = new LeNet5(options, seed, new Graph(graphName, opset), keepPoolIndices, weights);
         Value image = builder.graph.AddInput(LeNetContract.ImageInput, ElementType.Float, new TensorShape(Dim.Named(LeNetContract.BatchSymbol), 1, LeNetContract.ImageSize, LeNetContract.ImageSize));
         Value logits = builder.Compose(image);
         return new LeNetForward(builder.graph, image, logits, builder.layers);
@@ -117,9 +121,9 @@ public sealed class LeNet5
         string prefix = layer.ToLowerInvariant();
         int fanIn = inChannels * KernelSize * KernelSize;
         int fanOut = outChannels * KernelSize * KernelSize;
-        float[] weights = XavierUniform(outChannels * fanIn, fanIn, fanOut);
-        Value w = graph.AddParameter($"{prefix}.weight", TensorData.Float(weights, outChannels, inChannels, KernelSize, KernelSize));
-        Value b = graph.AddParameter($"{prefix}.bias", TensorData.Float(new float[outChannels], outChannels));
+        float[] kernel = Initial($"{prefix}.weight", () => XavierUniform(outChannels * fanIn, fanIn, fanOut));
+        Value w = graph.AddParameter($"{prefix}.weight", TensorData.Float(kernel, outChannels, inChannels, KernelSize, KernelSize));
+        Value b = graph.AddParameter($"{prefix}.bias", TensorData.Float(Initial($"{prefix}.bias", () => new float[outChannels]), outChannels));
         long connectedKernels = outChannels * inChannels;
         string operation = $"Conv {KernelSize}x{KernelSize}" + (padding > 0 ? $", pad {padding}" : "");
         if (table != C3Connections.Full)
@@ -136,11 +140,11 @@ public sealed class LeNet5
             }
 
             int kernelArea = KernelSize * KernelSize;
-            for (int k = 0; k < weights.Length; k++)
+            for (int k = 0; k < kernel.Length; k++)
             {
                 if (mask[k / kernelArea] == 0f)
                 {
-                    weights[k] = 0f;
+                    kernel[k] = 0f;
                 }
             }
 
@@ -176,9 +180,9 @@ public sealed class LeNet5
                 operation = "MaxPool 2x2/2";
                 break;
             case Pooling.TrainableSubsampling:
-                float[] coefficients = Enumerable.Repeat(options.SubsamplingCoefficient, channels).ToArray();
+                float[] coefficients = Initial($"{prefix}.weight", () => Enumerable.Repeat(options.SubsamplingCoefficient, channels).ToArray());
                 Value coefficient = graph.AddParameter($"{prefix}.weight", TensorData.Float(coefficients, channels, 1, 1));
-                Value bias = graph.AddParameter($"{prefix}.bias", TensorData.Float(new float[channels], channels, 1, 1));
+                Value bias = graph.AddParameter($"{prefix}.bias", TensorData.Float(Initial($"{prefix}.bias", () => new float[channels]), channels, 1, 1));
 
                 // The sum of a 2x2 block is 4 x its average; folding the 4 into the coefficient
                 // keeps one multiply on the big tensor.
@@ -203,9 +207,9 @@ public sealed class LeNet5
     {
         string prefix = layer.ToLowerInvariant();
         int inFeatures = (int)(x.Shape[1].Size ?? throw new GraphBuildException($"{layer}: the input width of '{x.Name}' {x.Shape} must be known."));
-        float[] weights = XavierUniform(outFeatures * inFeatures, inFeatures, outFeatures);
-        Value w = graph.AddParameter($"{prefix}.weight", TensorData.Float(weights, outFeatures, inFeatures));
-        Value b = graph.AddParameter($"{prefix}.bias", TensorData.Float(new float[outFeatures], outFeatures));
+        float[] matrix = Initial($"{prefix}.weight", () => XavierUniform(outFeatures * inFeatures, inFeatures, outFeatures));
+        Value w = graph.AddParameter($"{prefix}.weight", TensorData.Float(matrix, outFeatures, inFeatures));
+        Value b = graph.AddParameter($"{prefix}.bias", TensorData.Float(Initial($"{prefix}.bias", () => new float[outFeatures]), outFeatures));
         Value y = graph.Gemm(x, w, b, transB: true, name: activate ? $"{prefix}.gemm" : outputName);
         if (activate)
         {
@@ -235,6 +239,19 @@ public sealed class LeNet5
         Activation.ScaledTanh => "1.7159*tanh(2a/3)",
         _ => options.Activation.ToString(),
     };
+
+    /// <summary>The given weights of a parameter (copied), else freshly initialized ones.</summary>
+    private float[] Initial(string name, Func<float[]> initialize)
+    {
+        if (weights is null)
+        {
+            return initialize();
+        }
+
+        return weights.TryGetValue(name, out float[]? given)
+            ? (float[])given.Clone()
+            : throw new ArgumentException($"The given weights have no '{name}'.", nameof(weights));
+    }
 
     private float[] XavierUniform(int count, int fanIn, int fanOut)
     {

@@ -54,11 +54,16 @@ public sealed class TrainingArtifacts
     public Checkpoint Checkpoint { get; }
 
     /// <summary>Builds the artifacts of <paramref name="variant"/> trained with <paramref name="optimizer"/>.</summary>
-    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default)
+    /// <param name="variant">The LeNet-5 variant.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="opset">Default-domain opset.</param>
+    /// <param name="weights">Initial weights instead of seeded ones, e.g. from <see cref="LeNetModelReader"/>.</param>
+    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null)
     {
         optimizer.Validate();
-        LeNetModel inference = LeNet5.Build(variant, seed, opset);
-        Graph training = TrainingModels.Training(variant, seed, opset);
+        LeNetModel inference = LeNet5.Build(variant, seed, opset, weights);
+        Graph training = TrainingModels.Training(variant, seed, opset, weights);
         Graph eval = TrainingModels.Evaluation(variant, seed, opset);
         Graph optimizerGraph = TrainingModels.Optimizer(training.Parameters, optimizer, opset);
         var trainingMetadata = new List<KeyValuePair<string, string>>

@@ -30,9 +30,13 @@ public static class TrainingModels
     /// inference model's initializers); outputs <c>loss</c>, <c>correct</c> and
     /// <c>&lt;parameter&gt;_grad</c> for every parameter, in parameter order.
     /// </summary>
-    public static Graph Training(LeNetOptions variant, ulong seed, int opset)
+    /// <param name="variant">The variant.</param>
+    /// <param name="seed">Seed of the initial weights held by the graph's parameters.</param>
+    /// <param name="opset">Default-domain opset.</param>
+    /// <param name="weights">Initial weights to hold instead of seeded ones.</param>
+    public static Graph Training(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null)
     {
-        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true);
+        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true, weights: weights);
         (Value loss, Value correct) = LossAndAccuracy(forward);
         IReadOnlyList<Value> gradients = ReverseModeDifferentiator.Differentiate(forward.Graph, loss, forward.Graph.Parameters);
         forward.Graph.AddOutput(loss);
