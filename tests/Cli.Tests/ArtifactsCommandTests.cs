@@ -3,22 +3,19 @@ using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Builder.Training;
 
+using LeNetOnnx.Tests;
+
 namespace LeNetOnnx.Cli.Tests;
 
 [TestClass]
 public sealed class ArtifactsCommandTests
 {
-    private string directory = "";
+    private readonly TemporaryDirectory temporary = new();
 
-    [TestInitialize]
-    public void CreateDirectory()
-    {
-        directory = Path.Combine(Path.GetTempPath(), "lenet-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-    }
+    private string directory => temporary.Path;
 
     [TestCleanup]
-    public void RemoveDirectory() => Directory.Delete(directory, recursive: true);
+    public void RemoveDirectory() => temporary.Dispose();
 
     [TestMethod]
     public void Artifacts_WritesTheFiveFilesAndACheckpointOfTheOptions()

@@ -6,17 +6,12 @@ namespace LeNetOnnx.Cli.Tests;
 [TestClass]
 public sealed class BuildCommandTests
 {
-    private string directory = "";
+    private readonly TemporaryDirectory temporary = new();
 
-    [TestInitialize]
-    public void CreateDirectory()
-    {
-        directory = Path.Combine(Path.GetTempPath(), "lenet-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-    }
+    private string directory => temporary.Path;
 
     [TestCleanup]
-    public void RemoveDirectory() => Directory.Delete(directory, recursive: true);
+    public void RemoveDirectory() => temporary.Dispose();
 
     [TestMethod]
     [DataRow("classic", 17)]

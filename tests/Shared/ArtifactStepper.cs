@@ -1,7 +1,7 @@
 using LeNetOnnx.Builder.Training;
 using Microsoft.ML.OnnxRuntime;
 
-namespace LeNetOnnx.Parity.Tests;
+namespace LeNetOnnx.Tests;
 
 /// <summary>
 /// A plain, test-only training loop over the artifacts: run the training model, then the

@@ -1,4 +1,4 @@
-namespace LeNetOnnx.Parity.Tests;
+namespace LeNetOnnx.Tests;
 
 /// <summary>A fresh directory under the system temp folder, removed on dispose.</summary>
 internal sealed class TemporaryDirectory : IDisposable
