@@ -1,0 +1,135 @@
+namespace LeNetOnnx.Trainer.Data;
+
+/// <summary>
+/// Cuts an ordering of a data set into batches and writes each into caller-owned buffers as the
+/// model contract wants it: pixels as <c>pixel / 255</c> floats (0 background … 1 ink), labels as
+/// int64. The last batch of an ordering holds the remainder and is reported with its real size,
+/// never dropped or padded. A batcher does not change after construction, so several threads may
+/// fill different buffers at once.
+/// </summary>
+/// <example>
+/// <code>
+/// var batcher = new Batcher(data.Train, batchSize: 64);
+/// var buffer = new BatchBuffer(64, data.Train.PixelsPerImage);
+/// int[] order = ShuffleOrder.ForEpoch(data.Train.Count, seed, epoch);
+/// for (int b = 0; b &lt; batcher.BatchCount(order.Length); b++)
+/// {
+///     int size = batcher.Fill(order, b, epoch, buffer);   // buffer.FilledImages, buffer.FilledLabels
+/// }
+/// </code>
+/// </example>
+public sealed class Batcher
+{
+    private readonly float[] scale = CreateScale();
+
+    /// <summary>Creates a batcher over <paramref name="data"/>.</summary>
+    public Batcher(ImageDataSet data, int batchSize, Augmentation augmentation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Data = data;
+        BatchSize = batchSize;
+        Augmentation = augmentation;
+    }
+
+    /// <summary>The data set batches are taken from.</summary>
+    public ImageDataSet Data { get; }
+
+    /// <summary>Examples per full batch.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The augmentation applied while filling; <see cref="Augmentation.None"/> by default.</summary>
+    public Augmentation Augmentation { get; }
+
+    /// <summary>Batches needed for <paramref name="exampleCount"/> examples, the partial last one included.</summary>
+    public int BatchCount(int exampleCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(exampleCount);
+        return (int)(((long)exampleCount + BatchSize - 1) / BatchSize);
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> with batch <paramref name="batchIndex"/> of <paramref name="order"/> and sets its <see cref="BatchBuffer.Count"/>.</summary>
+    /// <returns>The batch's real size.</returns>
+    public int Fill(ReadOnlySpan<int> order, int batchIndex, int epoch, BatchBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer.PixelsPerImage != Data.PixelsPerImage)
+        {
+            throw new ArgumentException($"The buffer holds images of {buffer.PixelsPerImage} pixels; this data set's have {Data.PixelsPerImage}.", nameof(buffer));
+        }
+
+        int size = Fill(order, batchIndex, epoch, buffer.Images.Span, buffer.Labels.Span);
+        buffer.Count = size;
+        return size;
+    }
+
+    /// <summary>
+    /// Writes batch <paramref name="batchIndex"/> of <paramref name="order"/>: image k of the batch
+    /// to <c>images[k·P .. (k+1)·P)</c> (P pixels per image) and its label to <c>labels[k]</c>.
+    /// Elements past the batch's size are left as they were. <paramref name="epoch"/> only matters
+    /// for augmentation.
+    /// </summary>
+    /// <returns>The batch's real size: <see cref="BatchSize"/>, or less for the last batch.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The batch index is out of range, or the order names an example that does not exist.</exception>
+    /// <exception cref="ArgumentException">A destination is too small for the batch.</exception>
+    public int Fill(ReadOnlySpan<int> order, int batchIndex, int epoch, Span<float> images, Span<long> labels)
+    {
+        int batches = BatchCount(order.Length);
+        if ((uint)batchIndex >= (uint)batches)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchIndex), batchIndex, $"{order.Length} examples make {batches} batches of up to {BatchSize}.");
+        }
+
+        int start = batchIndex * BatchSize;
+        int size = Math.Min(BatchSize, order.Length - start);
+        int pixels = Data.PixelsPerImage;
+        if (images.Length < size * pixels || labels.Length < size)
+        {
+            throw new ArgumentException($"A batch of {size} needs {size * pixels} image floats and {size} labels; got {images.Length} and {labels.Length}.");
+        }
+
+        ReadOnlySpan<byte> allImages = Data.Images.Span;
+        ReadOnlySpan<byte> allLabels = Data.Labels.Span;
+        ReadOnlySpan<float> pixelValue = scale;
+        bool augment = Augmentation.IsEnabled;
+        for (int k = 0; k < size; k++)
+        {
+            int example = order[start + k];
+            if ((uint)example >= (uint)Data.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(order), example, $"Position {start + k} names example {example}; the data set has {Data.Count}.");
+            }
+
+            ReadOnlySpan<byte> source = allImages.Slice(example * pixels, pixels);
+            Span<float> destination = images.Slice(k * pixels, pixels);
+            if (augment)
+            {
+                Augmentation.Apply(source, Data.Rows, Data.Columns, destination, epoch, example, pixelValue);
+            }
+            else
+            {
+                for (int i = 0; i < source.Length; i++)
+                {
+                    destination[i] = pixelValue[source[i]];
+                }
+            }
+
+            labels[k] = allLabels[example];
+        }
+
+        return size;
+    }
+
+    // A table rather than a multiply: x * (1/255f) and x / 255f differ in the last bit for some x,
+    // and the contract (and PyTorch's ToTensor) divides.
+    private static float[] CreateScale()
+    {
+        float[] table = new float[256];
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = i / 255f;
+        }
+
+        return table;
+    }
+}
