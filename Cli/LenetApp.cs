@@ -2,6 +2,9 @@ using System.CommandLine;
 using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Cli.Commands;
+using LeNetOnnx.Trainer.Data;
+using LeNetOnnx.Trainer.Engine;
+using LeNetOnnx.Trainer.Loop;
 
 namespace LeNetOnnx.Cli;
 
@@ -39,7 +42,9 @@ internal static class LenetApp
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         UsageException or ArgumentException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
+            or DataSetException or DataSetDownloadException or TrainingException
             => (ExitCodes.BadInput, e.Message),
+        InvalidOperationException when e.Message.Contains(DeviceSelection.GpuBuildSwitch, StringComparison.Ordinal) => (ExitCodes.BadInput, e.Message),
         UnauthorizedAccessException => (ExitCodes.BadInput, $"cannot write the output: {e.Message}"),
         IOException => (ExitCodes.OutputFailed, $"writing the output failed, nothing was left behind: {e.Message}"),
 
@@ -53,5 +58,6 @@ internal static class LenetApp
         BuildCommand.Create(),
         SummaryCommand.Create(),
         ArtifactsCommand.Create(),
+        TrainCommand.Create(),
     };
 }

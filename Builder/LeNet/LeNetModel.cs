@@ -37,9 +37,11 @@ public sealed class LeNetModel
     public long ConnectionCount => Layers.Sum(l => l.Connections);
 
     /// <summary>The inference model as ONNX bytes.</summary>
-    public byte[] ToOnnxBytes() => OnnxModelWriter.ToBytes(Graph, new ModelDescription
+    /// <param name="extraMetadata">Further <c>metadata_props</c> after the contract's (e.g. a trained model's recipe and accuracy).</param>
+    /// <param name="docString">The model's description; null for the default.</param>
+    public byte[] ToOnnxBytes(IEnumerable<KeyValuePair<string, string>>? extraMetadata = null, string? docString = null) => OnnxModelWriter.ToBytes(Graph, new ModelDescription
     {
-        DocString = $"LeNet-5 '{Options.Variant}' built by LeNetOnnx (seed {Seed}).",
-        Metadata = Metadata,
+        DocString = docString ?? $"LeNet-5 '{Options.Variant}' built by LeNetOnnx (seed {Seed}).",
+        Metadata = [.. Metadata, .. extraMetadata ?? []],
     });
 }

@@ -23,6 +23,15 @@ public sealed class DataSetSplits
     /// <summary>The test split.</summary>
     public ImageDataSet Test { get; }
 
+    /// <summary>Splits already in memory (a subset, generated data); <paramref name="directory"/> only names their origin.</summary>
+    public static DataSetSplits Create(DataSetDescription description, string directory, ImageDataSet train, ImageDataSet test)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        return new DataSetSplits(description, directory, train, test);
+    }
+
     /// <summary>
     /// Loads the four files of <paramref name="description"/> from <paramref name="directory"/>
     /// (each as .gz or raw), validates them and, where the description knows them, checks their

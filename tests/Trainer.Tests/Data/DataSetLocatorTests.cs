@@ -1,5 +1,7 @@
 using LeNetOnnx.Trainer.Data;
 
+using LeNetOnnx.Tests;
+
 namespace LeNetOnnx.Trainer.Tests.Data;
 
 [TestClass]

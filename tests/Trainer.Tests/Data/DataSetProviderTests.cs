@@ -1,6 +1,8 @@
 using System.Globalization;
 using LeNetOnnx.Trainer.Data;
 
+using LeNetOnnx.Tests;
+
 namespace LeNetOnnx.Trainer.Tests.Data;
 
 [TestClass]

@@ -1,6 +1,8 @@
 using LeNetOnnx.Trainer.Data;
 using static LeNetOnnx.Trainer.Tests.Data.IdxTestFiles;
 
+using LeNetOnnx.Tests;
+
 namespace LeNetOnnx.Trainer.Tests.Data;
 
 [TestClass]

@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Builder.Training;
+using LeNetOnnx.Trainer.Data;
+using LeNetOnnx.Trainer.Engine;
+using LeNetOnnx.Trainer.Export;
+using LeNetOnnx.Trainer.Loop;
+
+namespace LeNetOnnx.Cli.Commands;
+
+/// <summary><c>lenet train</c>: train a recipe on Fashion-MNIST (or MNIST) and export the model.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var recipe = new Option<string>("--recipe", "-r") { Description = $"Recipe: {string.Join(", ", Recipes.Names)}.", DefaultValueFactory = _ => "d2l" };
+        recipe.Validators.Add(r =>
+        {
+            string? value = r.GetValueOrDefault<string>();
+            if (!Recipes.Names.Contains(value, StringComparer.OrdinalIgnoreCase))
+            {
+                r.AddError($"Unknown recipe '{value}'; use one of: {string.Join(", ", Recipes.Names)}.");
+            }
+        });
+        Option<string> variant = CommonOptions.Variant();
+        variant.DefaultValueFactory = null;
+        var optimizer = new Option<string>("--optimizer") { Description = "Override the recipe's optimizer: sgd, adam or adamw." };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        var lr = new Option<double?>("--lr") { Description = "Override the learning rate." };
+        var momentum = new Option<double?>("--momentum") { Description = "Override SGD momentum." };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "Override weight decay." };
+        var batch = new Option<int?>("--batch-size", "-b") { Description = "Override the batch size." };
+        var epochs = new Option<int?>("--epochs", "-e") { Description = "Override the number of epochs." };
+        var seed = new Option<ulong?>("--seed") { Description = "Override the seed (weights, shuffling, augmentation)." };
+        var schedule = new Option<string>("--schedule") { Description = "Override the schedule: constant or cosine (warm-up, then cosine decay)." };
+        schedule.AcceptOnlyFromAmong("constant", "cosine");
+        var shift = new Option<int?>("--shift") { Description = "Augmentation: random shift up to N pixels." };
+        var flip = new Option<bool?>("--flip") { Description = "Augmentation: random horizontal flips." };
+        var dataSet = new Option<string>("--dataset") { Description = "fashion-mnist (default) or mnist." };
+        dataSet.AcceptOnlyFromAmong("fashion-mnist", "mnist");
+        var data = new Option<string>("--data") { Description = $"Directory holding (or to receive) the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path." };
+        var device = new Option<string>("--device") { Description = "auto (CUDA when available, else CPU), cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var tf32 = new Option<bool>("--tf32") { Description = "CUDA only: allow TF32 math (off by default, for parity)." };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var runDir = new Option<string>("--run-dir") { Description = "Where the checkpoint and metrics.jsonl go (default runs/<recipe>)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
+        var output = new Option<string>("--output", "-o") { Description = "The exported model (default models/lenet-<variant or recipe>.onnx); a model card and reference file go beside it." };
+        var command = new Command("train", "Train LeNet-5 on Fashion-MNIST (or MNIST) with ONNX Runtime, checkpointing every epoch, and export the model.")
+        {
+            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, dataSet, data, device, tf32, threads, runDir, resume, output,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            TrainingRecipe r = Recipes.Get(result.GetValue(recipe)!);
+            OptimizerOptions o = r.Optimizer;
+            if (result.GetValue(optimizer) is { } name && OptimizerOptions.ParseKind(name) != o.Kind)
+            {
+                o = new OptimizerOptions { Kind = OptimizerOptions.ParseKind(name), LearningRate = o.LearningRate };
+            }
+
+            o = o with
+            {
+                LearningRate = result.GetValue(lr) ?? o.LearningRate,
+                Momentum = result.GetValue(momentum) ?? o.Momentum,
+                WeightDecay = result.GetValue(weightDecay) ?? o.WeightDecay,
+            };
+            r = r with
+            {
+                Variant = result.GetValue(variant) is { } v ? LeNetVariants.Get(v) : r.Variant,
+                Optimizer = o,
+                BatchSize = result.GetValue(batch) ?? r.BatchSize,
+                Epochs = result.GetValue(epochs) ?? r.Epochs,
+                Seed = result.GetValue(seed) ?? r.Seed,
+                Schedule = result.GetValue(schedule) switch { "cosine" => LearningRateScheduleKind.WarmupCosine, "constant" => LearningRateScheduleKind.Constant, _ => r.Schedule },
+                Augmentation = r.Augmentation with { MaxShift = result.GetValue(shift) ?? r.Augmentation.MaxShift, HorizontalFlip = result.GetValue(flip) ?? r.Augmentation.HorizontalFlip },
+                DataSet = result.GetValue(dataSet) ?? r.DataSet,
+            };
+            r = r with { Augmentation = r.Augmentation with { Seed = r.Seed } };
+            r.Validate();
+            TextWriter console = result.InvocationConfiguration.Output;
+            TextWriter log = result.InvocationConfiguration.Error;
+            DataSetDescription description = r.DataSet == "mnist" ? Mnist.Description : FashionMnist.Description;
+            using var http = new HttpClient();
+            var progress = new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}"));
+            DataSetSplits splits = await new DataSetProvider(new DataSetDownloader(http))
+                .LoadAsync(description, DataDirectorySearch.FromProcess(result.GetValue(data)), progress, cancellation).ConfigureAwait(false);
+
+            string outputPath = result.GetValue(output) ?? Path.Combine("models", $"lenet-{(r.Name == "d2l" ? r.Variant.Variant : r.Name)}.onnx");
+            string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
+            var run = new TrainingRun(r, splits, new TrainingRunOptions
+            {
+                RunDirectory = runDirectory,
+                Resume = result.GetValue(resume),
+                Device = Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true),
+                Threads = result.GetValue(threads),
+                AllowTf32 = result.GetValue(tf32),
+            });
+            var bar = new ProgressLine(console);
+            run.StepCompleted += (step, steps, s) => bar.Update(step, steps, s.Loss);
+            run.EpochCompleted += m =>
+            {
+                bar.Clear();
+                console.WriteLine(m);
+            };
+            console.WriteLine($"training {TrainingRun.Describe(r)}; data from {splits.Directory}");
+            var clock = Stopwatch.StartNew();
+            TrainingOutcome outcome;
+            try
+            {
+                outcome = run.Run(cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                bar.Clear();
+                log.WriteLine($"lenet: interrupted; the checkpoint in '{Path.GetFullPath(runDirectory)}' holds the position reached. Continue with the same options and --resume.");
+                return ExitCodes.Interrupted;
+            }
+
+            console.WriteLine($"device {run.Device}, wall time {clock.Elapsed.TotalSeconds:F1} s");
+            if (outcome.TestConfusion is { } confusion)
+            {
+                console.Write(confusion.ToText());
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+            string reproduce = "lenet train " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
+            foreach (string written in TrainedModelExport.Write(outputPath, r, outcome, splits, reproduce.Trim(), clock.Elapsed))
+            {
+                console.WriteLine($"wrote {written}");
+            }
+
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {outcome.Metrics[^1].TestAccuracy:F4}"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

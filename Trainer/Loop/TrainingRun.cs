@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using LeNetOnnx.Builder.IO;
+using LeNetOnnx.Builder.Training;
+using LeNetOnnx.Trainer.Data;
+using LeNetOnnx.Trainer.Engine;
+using LeNetOnnx.Trainer.Reports;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LeNetOnnx.Trainer.Loop;
+
+/// <summary>
+/// Trains a recipe on a data set: builds the artifacts, runs epochs of shuffled batches through a
+/// <see cref="TrainingEngine"/>, evaluates the test set after each epoch, and checkpoints
+/// atomically after every epoch (and when cancelled), so a run can be resumed to bitwise the same
+/// result.
+/// </summary>
+public sealed class TrainingRun
+{
+    /// <summary>The checkpoint file in the run directory.</summary>
+    public const string CheckpointFileName = "checkpoint.lnck";
+
+    /// <summary>The metrics file in the run directory: one JSON object per epoch.</summary>
+    public const string MetricsFileName = "metrics.jsonl";
+
+    private const string NextBatchProperty = "train.next_batch";
+    private const string PartialLossProperty = "train.partial_loss_sum";
+    private const string PartialCorrectProperty = "train.partial_correct";
+    private const string PartialSecondsProperty = "train.partial_seconds";
+    private const string RecipeProperty = "recipe";
+
+    private readonly TrainingRecipe recipe;
+    private readonly DataSetSplits data;
+    private readonly TrainingRunOptions options;
+
+    /// <summary>Prepares a run; nothing happens until <see cref="Run"/>.</summary>
+    public TrainingRun(TrainingRecipe recipe, DataSetSplits data, TrainingRunOptions options)
+    {
+        this.recipe = recipe.Validate();
+        this.data = data ?? throw new ArgumentNullException(nameof(data));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>Called after every epoch.</summary>
+    public event Action<EpochMetrics>? EpochCompleted;
+
+    /// <summary>Called after every step with the step within the epoch and the batches per epoch.</summary>
+    public event Action<int, int, StepResult>? StepCompleted;
+
+    /// <summary>The device the run resolved to.</summary>
+    public ExecutionDevice Device { get; private set; }
+
+    /// <summary>
+    /// Trains to the recipe's last epoch (or until cancelled, or <see cref="TrainingRunOptions.StopAfterEpochs"/>),
+    /// checkpointing as it goes. Returns the final checkpoint and every epoch's metrics.
+    /// </summary>
+    /// <exception cref="TrainingException">The loss became NaN or infinite, or the checkpoint to resume does not fit.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; a checkpoint of the position reached was written first.</exception>
+    public TrainingOutcome Run(CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(options.RunDirectory);
+        string checkpointPath = Path.Combine(options.RunDirectory, CheckpointFileName);
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed);
+        Checkpoint start = options.Resume ? ResumePoint(checkpointPath) : artifacts.Checkpoint with { Properties = Properties(0, 0, 0, 0) };
+        List<EpochMetrics> metrics = ReadMetrics(start.Epoch);
+
+        Device = DeviceSelection.Resolve(options.Device);
+        using SessionOptions sessionOptions = DeviceSelection.CreateSessionOptions(Device, options.Threads, options.AllowTf32);
+        var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), start, buffer, sessionOptions);
+        var batcher = new Batcher(data.Train, recipe.BatchSize, recipe.Augmentation);
+        int batches = batcher.BatchCount(data.Train.Count);
+        var schedule = new LearningRateSchedule(recipe.Schedule, recipe.Optimizer.LearningRate, (long)batches * recipe.Epochs, batches);
+
+        long step = start.Step;
+        int firstBatch = int.Parse(start.Properties.GetValueOrDefault(NextBatchProperty, "0"), CultureInfo.InvariantCulture);
+        double lossSum = double.Parse(start.Properties.GetValueOrDefault(PartialLossProperty, "0"), CultureInfo.InvariantCulture);
+        long correct = long.Parse(start.Properties.GetValueOrDefault(PartialCorrectProperty, "0"), CultureInfo.InvariantCulture);
+        double carriedSeconds = double.Parse(start.Properties.GetValueOrDefault(PartialSecondsProperty, "0"), CultureInfo.InvariantCulture);
+        int lastEpoch = options.StopAfterEpochs is { } stop ? Math.Min(recipe.Epochs, start.Epoch + stop) : recipe.Epochs;
+        Checkpoint latest = start;
+        ConfusionMatrix? confusion = null;
+        for (int epoch = start.Epoch; epoch < lastEpoch; epoch++)
+        {
+            int[] order = ShuffleOrder.ForEpoch(data.Train.Count, recipe.Seed, epoch);
+            var clock = Stopwatch.StartNew();
+            for (int b = firstBatch; b < batches; b++)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    latest = engine.Snapshot(step, epoch, Properties(b, lossSum, correct, carriedSeconds + clock.Elapsed.TotalSeconds));
+                    CheckpointFile.Write(checkpointPath, latest);
+                    cancellation.ThrowIfCancellationRequested();
+                }
+
+                batcher.Fill(order, b, epoch, buffer);
+                StepResult result = engine.TrainStep(schedule.At(step), step + 1);
+                if (!float.IsFinite(result.Loss))
+                {
+                    throw new TrainingException(string.Create(CultureInfo.InvariantCulture,
+                        $"The loss became {result.Loss} at epoch {epoch + 1}, step {b + 1} of {batches} (global step {step + 1}); the last good checkpoint, after epoch {latest.Epoch}, is kept in '{checkpointPath}'. Lower the learning rate."));
+                }
+
+                step++;
+                lossSum += (double)result.Loss * result.Count;
+                correct += result.Correct;
+                StepCompleted?.Invoke(b + 1, batches, result);
+            }
+
+            double trainSeconds = carriedSeconds + clock.Elapsed.TotalSeconds;
+            int trained = data.Train.Count;
+            confusion = new ConfusionMatrix(Builder.LeNet.FashionMnistClasses.Names);
+            double testLoss = EvaluateTest(engine, buffer, confusion);
+            double testAccuracy = confusion.Accuracy;
+            var epochMetrics = new EpochMetrics(
+                epoch + 1,
+                lossSum / trained,
+                (double)correct / trained,
+                testLoss,
+                testAccuracy,
+                carriedSeconds + clock.Elapsed.TotalSeconds,
+                trained / trainSeconds,
+                schedule.At(step - 1));
+            metrics.Add(epochMetrics);
+            latest = engine.Snapshot(step, epoch + 1, Properties(0, 0, 0, 0));
+            CheckpointFile.Write(checkpointPath, latest);
+            WriteMetrics(metrics);
+            EpochCompleted?.Invoke(epochMetrics);
+            (firstBatch, lossSum, correct, carriedSeconds) = (0, 0, 0, 0);
+        }
+
+        return new TrainingOutcome(latest, metrics, confusion, Device);
+    }
+
+    /// <summary>Test-set loss at the engine's current parameters; every prediction goes into <paramref name="confusion"/>.</summary>
+    private double EvaluateTest(TrainingEngine engine, BatchBuffer buffer, ConfusionMatrix confusion)
+    {
+        var batcher = new Batcher(data.Test, buffer.Capacity);
+        int[] order = ShuffleOrder.Identity(data.Test.Count);
+        double lossSum = 0;
+        for (int b = 0; b < batcher.BatchCount(order.Length); b++)
+        {
+            batcher.Fill(order, b, 0, buffer);
+            StepResult result = engine.Evaluate();
+            lossSum += (double)result.Loss * result.Count;
+            confusion.AddBatch(engine.Logits, buffer.FilledLabels.Span);
+        }
+
+        return lossSum / data.Test.Count;
+    }
+
+    private Checkpoint ResumePoint(string checkpointPath)
+    {
+        Checkpoint checkpoint = CheckpointFile.Read(checkpointPath);
+        string? savedRecipe = checkpoint.Properties.GetValueOrDefault(RecipeProperty);
+        if (checkpoint.Variant != recipe.Variant.Variant || checkpoint.Optimizer != recipe.Optimizer || savedRecipe != Describe(recipe))
+        {
+            throw new TrainingException(
+                $"The checkpoint '{checkpointPath}' was made by another recipe ({checkpoint.Variant}, {checkpoint.Optimizer.Name}, {savedRecipe ?? "unknown"}); "
+                + $"this run is {recipe.Variant.Variant}, {recipe.Optimizer.Name}, {Describe(recipe)}. Resume with the same options or use a new run directory.");
+        }
+
+        return checkpoint;
+    }
+
+    private Dictionary<string, string> Properties(int nextBatch, double lossSum, long correct, double seconds) => new()
+    {
+        [RecipeProperty] = Describe(recipe),
+        ["data.set"] = recipe.DataSet,
+        ["data.train_images.sha256"] = data.Train.ImagesSource?.Sha256 ?? "",
+        ["data.test_images.sha256"] = data.Test.ImagesSource?.Sha256 ?? "",
+        [NextBatchProperty] = nextBatch.ToString(CultureInfo.InvariantCulture),
+        [PartialLossProperty] = lossSum.ToString("R", CultureInfo.InvariantCulture),
+        [PartialCorrectProperty] = correct.ToString(CultureInfo.InvariantCulture),
+        [PartialSecondsProperty] = seconds.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The recipe in one line: what a checkpoint must match to be resumed.</summary>
+    public static string Describe(TrainingRecipe recipe) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}");
+
+    private List<EpochMetrics> ReadMetrics(int epochs)
+    {
+        string path = Path.Combine(options.RunDirectory, MetricsFileName);
+        if (!options.Resume || !File.Exists(path))
+        {
+            return [];
+        }
+
+        return File.ReadLines(path)
+            .Where(l => l.Length > 0)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Select(e => new EpochMetrics(
+                e.GetProperty("epoch").GetInt32(),
+                e.GetProperty("loss").GetDouble(),
+                e.GetProperty("train_accuracy").GetDouble(),
+                e.GetProperty("test_loss").GetDouble(),
+                e.GetProperty("test_accuracy").GetDouble(),
+                e.GetProperty("seconds").GetDouble(),
+                e.GetProperty("images_per_second").GetDouble(),
+                e.GetProperty("learning_rate").GetDouble()))
+            .Where(m => m.Epoch <= epochs)
+            .ToList();
+    }
+
+    private void WriteMetrics(IEnumerable<EpochMetrics> metrics) =>
+        AtomicFile.WriteAllBytes(Path.Combine(options.RunDirectory, MetricsFileName), System.Text.Encoding.UTF8.GetBytes(string.Concat(metrics.Select(m => m.ToJson() + "\n"))));
+}

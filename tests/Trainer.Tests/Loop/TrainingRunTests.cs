@@ -1,0 +1,146 @@
+using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Builder.Training;
+using LeNetOnnx.Tests;
+using LeNetOnnx.Trainer.Data;
+using LeNetOnnx.Trainer.Engine;
+using LeNetOnnx.Trainer.Loop;
+
+namespace LeNetOnnx.Trainer.Tests.Loop;
+
+[TestClass]
+public sealed class TrainingRunTests
+{
+    private static readonly DataSetSplits Data = SyntheticData(train: 700, test: 200);
+
+    private static readonly TrainingRecipe Recipe = Recipes.D2l with
+    {
+        Variant = LeNetVariants.ReluMax,
+        Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.002 },
+        BatchSize = 64,
+        Epochs = 3,
+        Seed = 5,
+        Augmentation = new Augmentation { MaxShift = 2, HorizontalFlip = true, Seed = 5 },
+    };
+
+    [TestMethod]
+    public void TrainingRun_SameSeedGivesIdenticalWeightsAndMetrics()
+    {
+        using var first = new TemporaryDirectory();
+        using var second = new TemporaryDirectory();
+        TrainingOutcome a = Run(first.Path);
+        TrainingOutcome b = Run(second.Path);
+        AssertSameTensors(a.Checkpoint, b.Checkpoint);
+        CollectionAssert.AreEqual(a.Metrics.Select(m => (m.Loss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy)).ToArray(), b.Metrics.Select(m => (m.Loss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy)).ToArray());
+        Assert.IsGreaterThan(0.5, a.Metrics[^1].TestAccuracy, "the synthetic classes are learnable; chance is 0.1");
+    }
+
+    [TestMethod]
+    public void TrainingRun_ResumedAfterAnEpochEndsBitwiseLikeAnUninterruptedRun()
+    {
+        using var whole = new TemporaryDirectory();
+        using var split = new TemporaryDirectory();
+        TrainingOutcome uninterrupted = Run(whole.Path);
+        TrainingOutcome part = Run(split.Path, stopAfter: 1);
+        Assert.AreEqual(1, part.Checkpoint.Epoch);
+        TrainingOutcome resumed = Run(split.Path, resume: true);
+        Assert.AreEqual(3, resumed.Checkpoint.Epoch);
+        AssertSameTensors(uninterrupted.Checkpoint, resumed.Checkpoint);
+        Assert.HasCount(3, resumed.Metrics);
+        Assert.AreEqual(uninterrupted.Metrics[^1].TestAccuracy, resumed.Metrics[^1].TestAccuracy);
+    }
+
+    [TestMethod]
+    public void TrainingRun_CancelledMidEpochCheckpointsAndResumesBitwise()
+    {
+        using var whole = new TemporaryDirectory();
+        using var split = new TemporaryDirectory();
+        TrainingOutcome uninterrupted = Run(whole.Path);
+
+        using var cancellation = new CancellationTokenSource();
+        var run = new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = split.Path, Device = ExecutionDevice.Cpu, Threads = 1 });
+        int steps = 0;
+        run.StepCompleted += (_, _, _) =>
+        {
+            if (++steps == 17)
+            {
+                cancellation.Cancel();
+            }
+        };
+        Assert.ThrowsExactly<OperationCanceledException>(() => run.Run(cancellation.Token));
+        Checkpoint interrupted = CheckpointFile.Read(split.File(TrainingRun.CheckpointFileName));
+        Assert.AreEqual(17, interrupted.Step);
+        Assert.AreEqual(1, interrupted.Epoch, "17 steps of 11 per epoch: inside the second epoch");
+
+        TrainingOutcome resumed = Run(split.Path, resume: true);
+        AssertSameTensors(uninterrupted.Checkpoint, resumed.Checkpoint);
+        Assert.AreEqual(uninterrupted.Metrics[1].Loss, resumed.Metrics[1].Loss, "the interrupted epoch's mean loss must be carried over exactly");
+    }
+
+    [TestMethod]
+    public void TrainingRun_NaNLossStopsNamingEpochAndStepAndKeepsTheLastCheckpoint()
+    {
+        using var dir = new TemporaryDirectory();
+        TrainingRecipe exploding = Recipe with { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 1e20 } };
+        var run = new TrainingRun(exploding, Data, new TrainingRunOptions { RunDirectory = dir.Path, Device = ExecutionDevice.Cpu, Threads = 1 });
+        TrainingException e = Assert.ThrowsExactly<TrainingException>(() => run.Run());
+        StringAssert.Contains(e.Message, "epoch 1, step");
+        StringAssert.Contains(e.Message, "Lower the learning rate");
+        Assert.IsFalse(File.Exists(dir.File(TrainingRun.CheckpointFileName)), "no epoch completed, so no checkpoint may claim one");
+    }
+
+    [TestMethod]
+    public void TrainingRun_ResumingAnotherRecipesCheckpointIsRefused()
+    {
+        using var dir = new TemporaryDirectory();
+        Run(dir.Path, stopAfter: 1);
+        var other = new TrainingRun(Recipe with { BatchSize = 32 }, Data, new TrainingRunOptions { RunDirectory = dir.Path, Resume = true, Device = ExecutionDevice.Cpu, Threads = 1 });
+        StringAssert.Contains(Assert.ThrowsExactly<TrainingException>(() => other.Run()).Message, "another recipe");
+    }
+
+    [TestMethod]
+    public void TrainingRun_WritesOneMetricsLinePerEpoch()
+    {
+        using var dir = new TemporaryDirectory();
+        Run(dir.Path);
+        string[] lines = File.ReadAllLines(dir.File(TrainingRun.MetricsFileName));
+        Assert.HasCount(3, lines);
+        StringAssert.StartsWith(lines[2], "{\"epoch\":3,");
+    }
+
+    private static TrainingOutcome Run(string directory, int? stopAfter = null, bool resume = false) =>
+        new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = directory, Resume = resume, StopAfterEpochs = stopAfter, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
+
+    private static void AssertSameTensors(Checkpoint expected, Checkpoint actual)
+    {
+        Assert.AreEqual(expected.Step, actual.Step);
+        for (int i = 0; i < expected.Tensors.Count; i++)
+        {
+            CollectionAssert.AreEqual(expected.Tensors[i].Data, actual.Tensors[i].Data, expected.Tensors[i].Name);
+        }
+    }
+
+    /// <summary>Noise images with a class-dependent bright bar, so a LeNet can learn them in a few epochs.</summary>
+    private static DataSetSplits SyntheticData(int train, int test)
+    {
+        static ImageDataSet Make(string name, int count, int seed)
+        {
+            var random = new Random(seed);
+            byte[] images = new byte[count * 784];
+            byte[] labels = new byte[count];
+            for (int n = 0; n < count; n++)
+            {
+                int label = random.Next(10);
+                labels[n] = (byte)label;
+                for (int p = 0; p < 784; p++)
+                {
+                    int row = p / 28;
+                    images[(n * 784) + p] = (byte)(row / 2 == label + 2 ? 200 + random.Next(56) : random.Next(90));
+                }
+            }
+
+            return new ImageDataSet(name, images, labels, 28, 28, 10);
+        }
+
+        return DataSetSplits.Create(FashionMnist.Description, "synthetic", Make("train", train, 1), Make("test", test, 2));
+    }
+}
