@@ -42,9 +42,8 @@ internal static class LenetApp
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         UsageException or ArgumentException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
-            or DataSetException or DataSetDownloadException or TrainingException
+            or DataSetException or DataSetDownloadException or TrainingException or ExecutionDeviceException
             => (ExitCodes.BadInput, e.Message),
-        InvalidOperationException when e.Message.Contains(DeviceSelection.GpuBuildSwitch, StringComparison.Ordinal) => (ExitCodes.BadInput, e.Message),
         UnauthorizedAccessException => (ExitCodes.BadInput, $"cannot write the output: {e.Message}"),
         IOException => (ExitCodes.OutputFailed, $"writing the output failed, nothing was left behind: {e.Message}"),
 
@@ -59,5 +58,6 @@ internal static class LenetApp
         SummaryCommand.Create(),
         ArtifactsCommand.Create(),
         TrainCommand.Create(),
+        EvaluateCommand.Create(),
     };
 }

@@ -29,6 +29,12 @@ public static class LeNetVariants
     public static LeNetOptions SigmoidMax { get; } = ReluMax with { Variant = "sigmoid-max", Activation = Activation.Sigmoid, Input = InputTransform.None };
 
     /// <summary>
+    /// The classic layout (C1 padded by 2, 61,706 parameters) with ReLU, max pooling and the
+    /// (x−0.5)/0.5 input of the PyTorch tutorial: the network of the <c>best</c> recipe.
+    /// </summary>
+    public static LeNetOptions Modern { get; } = ReluMax with { Variant = "modern", C1Padding = 2 };
+
+    /// <summary>
     /// LeCun et al. 1998: 32×32 input (padded in the graph, background −0.1, ink 1.175),
     /// scaled tanh, trainable subsampling, the C3 table, C5 as a convolution. 60,850 parameters.
     /// </summary>
@@ -44,7 +50,7 @@ public static class LeNetVariants
     };
 
     /// <summary>Every preset, in the order they are documented.</summary>
-    public static IReadOnlyList<LeNetOptions> All { get; } = [Classic, ReluMax, TanhMax, SigmoidMax, Original];
+    public static IReadOnlyList<LeNetOptions> All { get; } = [Classic, ReluMax, TanhMax, SigmoidMax, Original, Modern];
 
     /// <summary>The preset names.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(v => v.Variant).ToArray();

@@ -59,7 +59,9 @@ public static class OnnxModelWriter
             }
         }
 
-        foreach (Value constant in graph.Constants)
+        // A constant no node reads (say, the seed 1 of a backward pass whose loss rule did not
+        // need it) would only make runtimes warn; it is left out.
+        foreach (Value constant in graph.Constants.Where(c => c.Users.Count > 0 || graph.Outputs.Contains(c)))
         {
             proto.Initializer.Add(ToTensor(constant));
         }

@@ -80,6 +80,7 @@ internal static class TrainCommand
             };
             r = r with { Augmentation = r.Augmentation with { Seed = r.Seed } };
             r.Validate();
+            ExecutionDevice chosen = DeviceSelection.Resolve(Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true));
             TextWriter console = result.InvocationConfiguration.Output;
             TextWriter log = result.InvocationConfiguration.Error;
             DataSetDescription description = r.DataSet == "mnist" ? Mnist.Description : FashionMnist.Description;
@@ -88,13 +89,18 @@ internal static class TrainCommand
             DataSetSplits splits = await new DataSetProvider(new DataSetDownloader(http))
                 .LoadAsync(description, DataDirectorySearch.FromProcess(result.GetValue(data)), progress, cancellation).ConfigureAwait(false);
 
-            string outputPath = result.GetValue(output) ?? Path.Combine("models", $"lenet-{(r.Name == "d2l" ? r.Variant.Variant : r.Name)}.onnx");
             string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
+            if (result.GetValue(resume) && !File.Exists(Path.Combine(runDirectory, TrainingRun.CheckpointFileName)))
+            {
+                throw new UsageException($"--resume: the checkpoint '{Path.GetFullPath(Path.Combine(runDirectory, TrainingRun.CheckpointFileName))}' does not exist; give the --run-dir of the run to continue.");
+            }
+
+            string outputPath = result.GetValue(output) ?? Path.Combine("models", $"lenet-{(r.Name == "d2l" ? r.Variant.Variant : r.Name)}.onnx");
             var run = new TrainingRun(r, splits, new TrainingRunOptions
             {
                 RunDirectory = runDirectory,
                 Resume = result.GetValue(resume),
-                Device = Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true),
+                Device = chosen,
                 Threads = result.GetValue(threads),
                 AllowTf32 = result.GetValue(tf32),
             });

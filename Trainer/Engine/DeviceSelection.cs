@@ -17,11 +17,11 @@ public static class DeviceSelection
     public static bool CudaAvailable => OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider, StringComparer.Ordinal);
 
     /// <summary>The device a request resolves to.</summary>
-    /// <exception cref="InvalidOperationException">CUDA was asked for and is not available.</exception>
+    /// <exception cref="ExecutionDeviceException">CUDA was asked for and is not available.</exception>
     public static ExecutionDevice Resolve(ExecutionDevice requested) => requested switch
     {
         ExecutionDevice.Auto => CudaAvailable ? ExecutionDevice.Cuda : ExecutionDevice.Cpu,
-        ExecutionDevice.Cuda when !CudaAvailable => throw new InvalidOperationException(
+        ExecutionDevice.Cuda when !CudaAvailable => throw new ExecutionDeviceException(
             $"The CUDA execution provider is not in the loaded ONNX Runtime (it has: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}). "
             + $"Build with '{GpuBuildSwitch}' to use Microsoft.ML.OnnxRuntime.Gpu, on a machine with CUDA, or use --device cpu."),
         _ => requested,
@@ -38,6 +38,7 @@ public static class DeviceSelection
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = intraOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (device == ExecutionDevice.Cuda)
         {

@@ -11,14 +11,17 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 
-    /// <summary>Asserts a user mistake: exit 2, exactly one line on stderr naming <paramref name="mentions"/>, no stack trace.</summary>
+    /// <summary>
+    /// Asserts a user mistake: exit 2, exactly one error line on stderr (progress lines such as
+    /// "data: …" may precede it) naming <paramref name="mentions"/>, no stack trace, nothing on stdout.
+    /// </summary>
     public void AssertUsageError(string mentions)
     {
         Assert.AreEqual(2, ExitCode, Error);
-        string[] lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("data: ", StringComparison.Ordinal)).ToArray();
         Assert.HasCount(1, lines, Error);
         StringAssert.Contains(lines[0], mentions);
-        Assert.DoesNotContain(" at ", Error);
+        Assert.IsFalse(System.Text.RegularExpressions.Regex.IsMatch(Error, @"^\s+at \S+\(", System.Text.RegularExpressions.RegexOptions.Multiline), "a stack trace reached the user: " + Error);
         Assert.AreEqual("", Output);
     }
 }

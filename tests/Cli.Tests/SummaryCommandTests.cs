@@ -23,6 +23,7 @@ public sealed class SummaryCommandTests
     [DataRow("relu-max", "44,426")]
     [DataRow("tanh-max", "44,426")]
     [DataRow("sigmoid-max", "44,426")]
+    [DataRow("modern", "61,706")]
     public void Summary_TotalsPerVariant(string variant, string parameters)
     {
         CliRun run = CliRun.Of("summary", "-v", variant);
@@ -33,7 +34,7 @@ public sealed class SummaryCommandTests
 
     [TestMethod]
     public void Summary_UnknownVariantListsTheValidOnes() =>
-        CliRun.Of("summary", "--variant", "nope").AssertUsageError("classic, relu-max, tanh-max, sigmoid-max, original");
+        CliRun.Of("summary", "--variant", "nope").AssertUsageError("classic, relu-max, tanh-max, sigmoid-max, original, modern");
 
     [TestMethod]
     [DataRow]

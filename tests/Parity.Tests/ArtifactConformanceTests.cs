@@ -70,6 +70,7 @@ public sealed class ArtifactConformanceTests
     [DataRow("tanh-max")]
     [DataRow("sigmoid-max")]
     [DataRow("original")]
+    [DataRow("modern")]
     public void TrainingModel_GivesTheSameLossAndGradientsInOnnxRuntimeNode(string variant)
     {
         const int batch = 12;

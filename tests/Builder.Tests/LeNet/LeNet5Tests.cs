@@ -16,6 +16,7 @@ public sealed class LeNet5Tests
     [DataRow("tanh-max", 44_426L, 290_814L)]
     [DataRow("sigmoid-max", 44_426L, 290_814L)]
     [DataRow("original", 60_850L, 340_918L)]
+    [DataRow("modern", 61_706L, 429_342L)]
     public void LeNet5_TotalsPerVariant(string variant, long parameters, long connections)
     {
         LeNetModel model = LeNet5.Build(LeNetVariants.Get(variant));
@@ -140,6 +141,7 @@ public sealed class LeNet5Tests
     [DataRow("tanh-max", "35c924b3eeec7afb3a72e163ba96644246466150a2a30660a31bc2ab447acfd0")]
     [DataRow("sigmoid-max", "1a0c7f6b1ef5afe049de8f1aa5acb46c3f554583024d3eed2f57ce1ec99f55e7")]
     [DataRow("original", "952436b0b8a3932bd8c31995c3da9f22715b1712fed8623761719ab977508295")]
+    [DataRow("modern", "68dc6f9c559f23af8ce4b22d9fe8f8a205d8c34d2285b3af2891fd714724fec0")]
     public void LeNet5_GoldenSha256AtOpset17Seed1(string variant, string sha256)
     {
         byte[] bytes = LeNet5.Build(LeNetVariants.Get(variant), seed: 1, opset: 17).ToOnnxBytes();
@@ -166,7 +168,7 @@ public sealed class LeNet5Tests
     public void LeNetVariants_UnknownNameListsTheValidOnes()
     {
         ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => LeNetVariants.Get("lenet-6"));
-        StringAssert.Contains(e.Message, "classic, relu-max, tanh-max, sigmoid-max, original");
+        StringAssert.Contains(e.Message, "classic, relu-max, tanh-max, sigmoid-max, original, modern");
     }
 
     private static void AssertXavier(LeNetModel model, string name, int fanIn, int fanOut)

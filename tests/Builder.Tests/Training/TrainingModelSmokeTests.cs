@@ -14,6 +14,7 @@ public sealed class TrainingModelSmokeTests
     [DataRow("tanh-max")]
     [DataRow("sigmoid-max")]
     [DataRow("original")]
+    [DataRow("modern")]
     public void TrainingArtifacts_ThirtyStepsOnOneBatchLowerTheLoss(string variant)
     {
         // The 1998 net's scaled tanh has more gain and wants a smaller step.

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using LeNetOnnx.Runtime;
+using LeNetOnnx.Trainer.Data;
+using LeNetOnnx.Trainer.Reports;
+
+namespace LeNetOnnx.Cli.Commands;
+
+/// <summary><c>lenet evaluate</c>: accuracy, per-class accuracy and confusion matrix of a model on a data set split.</summary>
+internal static class EvaluateCommand
+{
+    private const int Batch = 256;
+
+    public static Command Create()
+    {
+        var model = new Option<FileInfo>("--model", "-m") { Description = "The ONNX model (a LeNetOnnx model: lenet build or lenet train).", Required = true };
+        var data = new Option<string>("--data") { Description = $"Directory holding the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path (downloaded when absent)." };
+        var dataSet = new Option<string>("--dataset") { Description = "fashion-mnist (default) or mnist.", DefaultValueFactory = _ => "fashion-mnist" };
+        dataSet.AcceptOnlyFromAmong("fashion-mnist", "mnist");
+        var split = new Option<string>("--split") { Description = "test (default) or train.", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "train");
+        var command = new Command("evaluate", "Evaluate a model on Fashion-MNIST (or MNIST): accuracy, per-class accuracy, confusion matrix.")
+        {
+            model, data, dataSet, split,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            using LeNetClassifier classifier = LoadModel(result.GetValue(model)!.FullName);
+            DataSetDescription description = result.GetValue(dataSet) == "mnist" ? Mnist.Description : FashionMnist.Description;
+            using var http = new HttpClient();
+            TextWriter log = result.InvocationConfiguration.Error;
+            DataSetSplits splits = await new DataSetProvider(new DataSetDownloader(http))
+                .LoadAsync(description, DataDirectorySearch.FromProcess(result.GetValue(data)), new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}")), cancellation)
+                .ConfigureAwait(false);
+            ImageDataSet images = result.GetValue(split) == "train" ? splits.Train : splits.Test;
+            var confusion = new ConfusionMatrix(classifier.Labels);
+            float[] logits = new float[Batch * LeNetClassifier.ClassCount];
+            float[] probabilities = new float[Batch * LeNetClassifier.ClassCount];
+            long[] labels = new long[Batch];
+            for (int start = 0; start < images.Count; start += Batch)
+            {
+                int count = Math.Min(Batch, images.Count - start);
+                classifier.Classify(images.Images.Span.Slice(start * LeNetClassifier.PixelsPerImage, count * LeNetClassifier.PixelsPerImage), logits.AsSpan(0, count * 10), probabilities.AsSpan(0, count * 10));
+                for (int i = 0; i < count; i++)
+                {
+                    labels[i] = images.Labels.Span[start + i];
+                }
+
+                confusion.AddBatch(logits.AsSpan(0, count * 10), labels.AsSpan(0, count));
+            }
+
+            TextWriter output = result.InvocationConfiguration.Output;
+            output.WriteLine($"{result.GetValue(model)!.FullName}: LeNet-5 '{classifier.Variant}' on the {images.Count:N0} {description.Name} {result.GetValue(split)} images");
+            output.Write(confusion.ToText());
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Loads a model, turning the library's load errors into the user-facing kind.</summary>
+    internal static LeNetClassifier LoadModel(string path)
+    {
+        try
+        {
+            return LeNetClassifier.Load(path);
+        }
+        catch (LeNetModelException e)
+        {
+            throw new UsageException($"'{path}' cannot be used: {e.Message}");
+        }
+        catch (FileNotFoundException)
+        {
+            throw new UsageException($"The model '{path}' does not exist.");
+        }
+    }
+}
