@@ -59,5 +59,6 @@ internal static class LenetApp
         ArtifactsCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        ProfileCommand.Create(),
     };
 }

