@@ -56,8 +56,9 @@ internal static class ProfileCommand
                     }
                 }
 
-                session.EnableProfiling = true;
+                // The prefix must be set first: enabling reads it once.
                 session.ProfileOutputPathPrefix = Path.Combine(directory, "step");
+                session.EnableProfiling = true;
                 using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, session);
                 var clock = Stopwatch.StartNew();
                 for (int s = 1; s <= count; s++)

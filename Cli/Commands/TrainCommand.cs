@@ -7,6 +7,7 @@ using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.Trainer.Engine;
 using LeNetOnnx.Trainer.Export;
 using LeNetOnnx.Trainer.Loop;
+using LeNetOnnx.Trainer.Reports;
 
 namespace LeNetOnnx.Cli.Commands;
 
@@ -136,6 +137,15 @@ internal static class TrainCommand
             foreach (string written in TrainedModelExport.Write(outputPath, r, outcome, splits, reproduce.Trim(), clock.Elapsed))
             {
                 console.WriteLine($"wrote {written}");
+            }
+
+            if (outcome.TestConfusion is { } testConfusion)
+            {
+                string title = $"LeNet-5 {r.Variant.Variant}, recipe {r.Name}";
+                foreach (string written in TrainingPlots.Write(runDirectory, title, outcome.Metrics, testConfusion, splits.Test, outcome.TestPredictions))
+                {
+                    console.WriteLine($"wrote {Path.GetFullPath(written)}");
+                }
             }
 
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {outcome.Metrics[^1].TestAccuracy:F4}"));

@@ -80,6 +80,7 @@ public sealed class TrainingRun
         int lastEpoch = options.StopAfterEpochs is { } stop ? Math.Min(recipe.Epochs, start.Epoch + stop) : recipe.Epochs;
         Checkpoint latest = start;
         ConfusionMatrix? confusion = null;
+        int[] predictions = new int[data.Test.Count];
         for (int epoch = start.Epoch; epoch < lastEpoch; epoch++)
         {
             int[] order = ShuffleOrder.ForEpoch(data.Train.Count, recipe.Seed, epoch);
@@ -110,7 +111,7 @@ public sealed class TrainingRun
             double trainSeconds = carriedSeconds + clock.Elapsed.TotalSeconds;
             int trained = data.Train.Count;
             confusion = new ConfusionMatrix(Builder.LeNet.FashionMnistClasses.Names);
-            double testLoss = EvaluateTest(engine, buffer, confusion);
+            double testLoss = EvaluateTest(engine, buffer, confusion, predictions);
             double testAccuracy = confusion.Accuracy;
             var epochMetrics = new EpochMetrics(
                 epoch + 1,
@@ -129,11 +130,11 @@ public sealed class TrainingRun
             (firstBatch, lossSum, correct, carriedSeconds) = (0, 0, 0, 0);
         }
 
-        return new TrainingOutcome(latest, metrics, confusion, Device);
+        return new TrainingOutcome(latest, metrics, confusion, confusion is null ? [] : predictions, Device);
     }
 
-    /// <summary>Test-set loss at the engine's current parameters; every prediction goes into <paramref name="confusion"/>.</summary>
-    private double EvaluateTest(TrainingEngine engine, BatchBuffer buffer, ConfusionMatrix confusion)
+    /// <summary>Test-set loss at the engine's current parameters; every prediction goes into <paramref name="confusion"/> and <paramref name="predictions"/>.</summary>
+    private double EvaluateTest(TrainingEngine engine, BatchBuffer buffer, ConfusionMatrix confusion, int[] predictions)
     {
         var batcher = new Batcher(data.Test, buffer.Capacity);
         int[] order = ShuffleOrder.Identity(data.Test.Count);
@@ -144,6 +145,10 @@ public sealed class TrainingRun
             StepResult result = engine.Evaluate();
             lossSum += (double)result.Loss * result.Count;
             confusion.AddBatch(engine.Logits, buffer.FilledLabels.Span);
+            for (int i = 0; i < result.Count; i++)
+            {
+                predictions[(b * buffer.Capacity) + i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(engine.Logits.Slice(i * 10, 10));
+            }
         }
 
         return lossSum / data.Test.Count;
