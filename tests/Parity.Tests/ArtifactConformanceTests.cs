@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Onnx.Protos;
@@ -79,8 +78,8 @@ public sealed class ArtifactConformanceTests
         float[] images = OrtRunner.RandomImages(batch, seed: 31);
         long[] labels = Enumerable.Range(0, batch).Select(i => (long)(i * 7 % 10)).ToArray();
         File.WriteAllBytes(dir.File("training.onnx"), artifacts.TrainingModel);
-        WriteRaw(dir.File("image.bin"), images);
-        WriteRaw(dir.File("labels.bin"), labels);
+        RawArrays.Write(dir.File("image.bin"), images);
+        RawArrays.Write(dir.File("labels.bin"), labels);
         var inputs = new Dictionary<string, object>
         {
             ["image"] = new { file = "image.bin", type = "float32", shape = new[] { batch, 1, 28, 28 } },
@@ -89,7 +88,7 @@ public sealed class ArtifactConformanceTests
         var outputs = new Dictionary<string, string> { ["loss"] = "loss.out", ["correct"] = "correct.out" };
         foreach (CheckpointTensor p in artifacts.Checkpoint.Tensors.Where(t => t.Kind == CheckpointTensorKind.Parameter))
         {
-            WriteRaw(dir.File(p.Name + ".bin"), p.Data);
+            RawArrays.Write(dir.File(p.Name + ".bin"), p.Data);
             inputs[p.Name] = new { file = p.Name + ".bin", type = "float32", shape = p.Shape };
             outputs[p.Name + "_grad"] = p.Name + ".grad.out";
         }
@@ -101,11 +100,11 @@ public sealed class ArtifactConformanceTests
 
         using var stepper = new ArtifactStepper(artifacts);
         (float loss, long correct, Dictionary<string, float[]> gradients) = stepper.Gradients(images, labels);
-        Assert.AreEqual(loss, ReadRaw<float>(dir.File("loss.out"))[0], 1e-6f);
-        Assert.AreEqual(correct, ReadRaw<long>(dir.File("correct.out"))[0]);
+        Assert.AreEqual(loss, RawArrays.Read<float>(dir.File("loss.out"))[0], 1e-6f);
+        Assert.AreEqual(correct, RawArrays.Read<long>(dir.File("correct.out"))[0]);
         foreach ((string name, float[] ours) in gradients)
         {
-            float[] node = ReadRaw<float>(dir.File(name + ".grad.out"));
+            float[] node = RawArrays.Read<float>(dir.File(name + ".grad.out"));
             float scale = Math.Max(ours.Max(MathF.Abs), 1e-12f);
             float worst = ours.Zip(node).Max(p => MathF.Abs(p.First - p.Second)) / scale;
             Assert.IsLessThanOrEqualTo(1e-5f, worst, $"{name}_grad: C# and node differ by {worst:E2} of the tensor's scale");
@@ -120,10 +119,10 @@ public sealed class ArtifactConformanceTests
         TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Original, Optimizers[3], seed: 4);
         File.WriteAllBytes(dir.File("eval.onnx"), artifacts.EvalModel);
         File.WriteAllBytes(dir.File("optimizer.onnx"), artifacts.OptimizerModel);
-        WriteRaw(dir.File("image.bin"), OrtRunner.RandomImages(batch, seed: 2));
-        WriteRaw(dir.File("labels.bin"), new long[] { 0, 1, 2, 3, 4 });
-        WriteRaw(dir.File("lr.bin"), new[] { 1e-3f });
-        WriteRaw(dir.File("step.bin"), new[] { 1L });
+        RawArrays.Write(dir.File("image.bin"), OrtRunner.RandomImages(batch, seed: 2));
+        RawArrays.Write(dir.File("labels.bin"), new long[] { 0, 1, 2, 3, 4 });
+        RawArrays.Write(dir.File("lr.bin"), new[] { 1e-3f });
+        RawArrays.Write(dir.File("step.bin"), new[] { 1L });
         var evalInputs = new Dictionary<string, object>
         {
             ["image"] = new { file = "image.bin", type = "float32", shape = new[] { batch, 1, 28, 28 } },
@@ -137,14 +136,14 @@ public sealed class ArtifactConformanceTests
         var optimizerOutputs = new Dictionary<string, string>();
         foreach (CheckpointTensor t in artifacts.Checkpoint.Tensors)
         {
-            WriteRaw(dir.File(t.Name + ".bin"), t.Data);
+            RawArrays.Write(dir.File(t.Name + ".bin"), t.Data);
             var input = new { file = t.Name + ".bin", type = "float32", shape = t.Shape };
             optimizerInputs[t.Name] = input;
             optimizerOutputs[OptimizerGraph.NextName(t.Name)] = t.Name + ".next.out";
             if (t.Kind == CheckpointTensorKind.Parameter)
             {
                 evalInputs[t.Name] = input;
-                WriteRaw(dir.File(t.Name + ".grad.bin"), Enumerable.Repeat(0.5f, t.Data.Length).ToArray());
+                RawArrays.Write(dir.File(t.Name + ".grad.bin"), Enumerable.Repeat(0.5f, t.Data.Length).ToArray());
                 optimizerInputs[t.Name + "_grad"] = new { file = t.Name + ".grad.bin", type = "float32", shape = t.Shape };
             }
         }
@@ -160,20 +159,14 @@ public sealed class ArtifactConformanceTests
         }));
         (int exitCode, string output, string error) = NodeRuntime.Run(manifest);
         Assert.AreEqual(0, exitCode, output + error);
-        Assert.HasCount(batch * 10, ReadRaw<float>(dir.File("eval.logits.out")));
+        Assert.HasCount(batch * 10, RawArrays.Read<float>(dir.File("eval.logits.out")));
 
         // AdamW's first step: decay by (1 - lr·wd), then m̂/√v̂ = g/|g| = 1, so every weight moves by -lr.
-        float[] c5 = ReadRaw<float>(dir.File("c5.weight.next.out"));
+        float[] c5 = RawArrays.Read<float>(dir.File("c5.weight.next.out"));
         float[] c5Before = artifacts.Checkpoint["c5.weight"].Data;
         for (int i = 0; i < c5.Length; i++)
         {
             Assert.AreEqual((c5Before[i] * (1 - (1e-3f * 1e-2f))) - 1e-3f, c5[i], 1e-6f);
         }
     }
-
-    private static void WriteRaw<T>(string path, T[] values)
-        where T : unmanaged => File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-
-    private static T[] ReadRaw<T>(string path)
-        where T : unmanaged => MemoryMarshal.Cast<byte, T>(File.ReadAllBytes(path)).ToArray();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
@@ -33,21 +32,21 @@ public sealed class TrainingParityTests
         TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(variant), Sgd(0.1), seed: 21);
         (float[] images, long[] labels) = Batch(batch, seed: 5);
         File.WriteAllBytes(dir.File("model.onnx"), artifacts.InferenceModel);
-        WriteRaw(dir.File("images.bin"), images);
-        WriteRaw(dir.File("labels.bin"), labels);
+        RawArrays.Write(dir.File("images.bin"), images);
+        RawArrays.Write(dir.File("labels.bin"), labels);
         WriteManifest(dir, new { model = "model.onnx", images = "images.bin", labels = "labels.bin", batch, output_dir = "torch" });
         RunTorch("grad", dir);
 
         using var stepper = new ArtifactStepper(artifacts);
         (float loss, long correct, Dictionary<string, float[]> gradients) = stepper.Gradients(images, labels);
-        double torchLoss = ReadRaw<double>(dir.File("torch/loss.bin"))[0];
+        double torchLoss = RawArrays.Read<double>(dir.File("torch/loss.bin"))[0];
         AssertClose("loss", [loss], [torchLoss]);
-        double[] torchLogits = ReadRaw<double>(dir.File("torch/logits.bin"));
+        double[] torchLogits = RawArrays.Read<double>(dir.File("torch/logits.bin"));
         long torchCorrect = Enumerable.Range(0, batch).Count(n => ArgMax(torchLogits.AsSpan(n * 10, 10)) == labels[n]);
         Assert.AreEqual(torchCorrect, correct, "correct count");
         foreach (string p in stepper.ParameterNames)
         {
-            AssertClose(p + "_grad", gradients[p], ReadRaw<double>(dir.File($"torch/{p}.grad.bin")));
+            AssertClose(p + "_grad", gradients[p], RawArrays.Read<double>(dir.File($"torch/{p}.grad.bin")));
         }
     }
 
@@ -65,10 +64,10 @@ public sealed class TrainingParityTests
         TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(variant), options, seed: 8);
         (float[] images, long[] labels) = Batch(batch * steps, seed: 13);
         File.WriteAllBytes(dir.File("model.onnx"), artifacts.InferenceModel);
-        WriteRaw(dir.File("images.bin"), images);
-        WriteRaw(dir.File("labels.bin"), labels);
-        WriteRaw(dir.File("images1.bin"), images[..(batch * 784)]);
-        WriteRaw(dir.File("labels1.bin"), labels[..batch]);
+        RawArrays.Write(dir.File("images.bin"), images);
+        RawArrays.Write(dir.File("labels.bin"), labels);
+        RawArrays.Write(dir.File("images1.bin"), images[..(batch * 784)]);
+        RawArrays.Write(dir.File("labels1.bin"), labels[..batch]);
         var torchOptimizer = TorchOptimizer(options);
         WriteManifest(
             dir,
@@ -87,7 +86,7 @@ public sealed class TrainingParityTests
             }
         }
 
-        float[] torchLosses = ReadRaw<float>(dir.File("torch50/losses.bin"));
+        float[] torchLosses = RawArrays.Read<float>(dir.File("torch50/losses.bin"));
         AssertParameters(stepper, dir, "torch50", $"after {steps} steps");
         AssertClose("losses", losses, torchLosses.Select(l => (double)l).ToArray());
         if (variant == "original")
@@ -107,7 +106,7 @@ public sealed class TrainingParityTests
         foreach (string p in stepper.ParameterNames)
         {
             float[] ours = stepper[p];
-            float[] torch = ReadRaw<float>(dir.File($"{torchDir}/{p}.bin"));
+            float[] torch = RawArrays.Read<float>(dir.File($"{torchDir}/{p}.bin"));
             Assert.HasCount(torch.Length, ours, p);
             double scale = Math.Max(torch.Max(v => Math.Abs((double)v)), 1e-12);
             double worst = ours.Zip(torch).Max(pair => Math.Abs((double)pair.First - pair.Second)) / scale;
@@ -181,12 +180,6 @@ public sealed class TrainingParityTests
         (int exitCode, string output, string error) = PythonReference.Run("torch_reference.py", command, dir.File("manifest.json"));
         Assert.AreEqual(0, exitCode, output + error);
     }
-
-    private static void WriteRaw<T>(string path, T[] values)
-        where T : unmanaged => File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-
-    private static T[] ReadRaw<T>(string path)
-        where T : unmanaged => MemoryMarshal.Cast<byte, T>(File.ReadAllBytes(path)).ToArray();
 
     private static int ArgMax(ReadOnlySpan<double> values)
     {
