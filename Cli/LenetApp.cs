@@ -60,5 +60,6 @@ internal static class LenetApp
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         ProfileCommand.Create(),
+        PredictCommand.Create(),
     };
 }
