@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
 
@@ -202,7 +203,9 @@ public sealed partial class LeNetClassifier
             using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(cpu, input.AsMemory(0, batch * PixelsPerImage), shapes.Images);
             using OrtValue logitsValue = OrtValue.CreateTensorValueFromMemory(cpu, logitsBuffer.AsMemory(0, outputLength), shapes.Scores);
             using OrtValue probabilitiesValue = OrtValue.CreateTensorValueFromMemory(cpu, probabilitiesBuffer.AsMemory(0, outputLength), shapes.Scores);
+            long started = Stopwatch.GetTimestamp();
             session.Run(runOptions, InputNames, new[] { inputValue }, OutputNames, new[] { logitsValue, probabilitiesValue });
+            metrics.Ran(batch, started);
             logitsBuffer.AsSpan(0, outputLength).CopyTo(logits);
             probabilitiesBuffer.AsSpan(0, outputLength).CopyTo(probabilities);
         }

@@ -108,6 +108,7 @@ public sealed partial class LeNetClassifier : IDisposable
         {
             session.Dispose();
             runOptions.Dispose();
+            metrics.Dispose();
         }
     }
 

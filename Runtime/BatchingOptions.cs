@@ -1,0 +1,63 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace LeNetOnnx.Runtime;
+
+/// <summary>How a <see cref="BatchingClassifier"/> groups single-image requests into batches.</summary>
+/// <example><c>var options = new BatchingOptions { MaxBatchSize = 32, MaxDelay = TimeSpan.FromMilliseconds(2), QueueCapacity = 256 };</c></example>
+public sealed record BatchingOptions
+{
+    /// <summary>The largest <see cref="MaxBatchSize"/> accepted: 4096.</summary>
+    public const int MaxMaxBatchSize = 4096;
+
+    /// <summary>The longest <see cref="MaxDelay"/> accepted: one second.</summary>
+    public static readonly TimeSpan MaxMaxDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The most images run together, 1 to <see cref="MaxMaxBatchSize"/>. Default 64: past a few
+    /// dozen LeNet-5 images a larger batch barely lowers the cost per image but raises the latency
+    /// of all of them.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// How long the first request of a batch may wait for more to join it, counted from when it
+    /// was accepted, from zero (run whatever is queued at once) to <see cref="MaxMaxDelay"/>; the
+    /// batch runs as soon as it is full. Default 1 ms. The worker waits in whole milliseconds, ending to the nearest one, so
+    /// a delay under half a millisecond gathers only what is already queued; waits are also only
+    /// as precise as the operating system's timer (about 1 ms on Linux, up to 15 ms on Windows).
+    /// Set 0 when callers are few: a lone request then runs at once instead of waiting in vain.
+    /// </summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The most requests pending (see <see cref="BatchingClassifier.PendingCount"/>); one more is
+    /// refused with <see cref="BatchingQueueFullException"/> at once. At least 1. Default 1024.
+    /// </summary>
+    public int QueueCapacity { get; init; } = 1024;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    internal void Validate()
+    {
+        if (MaxBatchSize is < 1 or > MaxMaxBatchSize)
+        {
+            OutOfRange(nameof(MaxBatchSize), MaxBatchSize, $"1 to {MaxMaxBatchSize} images");
+        }
+
+        if (MaxDelay < TimeSpan.Zero || MaxDelay > MaxMaxDelay)
+        {
+            OutOfRange(nameof(MaxDelay), MaxDelay, "0 to 1 second (00:00:00 to 00:00:01)");
+        }
+
+        if (QueueCapacity < 1)
+        {
+            OutOfRange(nameof(QueueCapacity), QueueCapacity, "a positive request count");
+        }
+    }
+
+    [DoesNotReturn]
+    private static void OutOfRange(string option, object value, string expected) =>
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{nameof(BatchingOptions)}.{option} is {value}; expected {expected}."),
+            "options");
+}
