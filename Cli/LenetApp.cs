@@ -61,5 +61,6 @@ internal static class LenetApp
         EvaluateCommand.Create(),
         ProfileCommand.Create(),
         PredictCommand.Create(),
+        ServeCommand.Create(),
     };
 }

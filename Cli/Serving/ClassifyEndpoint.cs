@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using LeNetOnnx.Cli.Commands;
+using LeNetOnnx.Runtime;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace LeNetOnnx.Cli.Serving;
+
+/// <summary>
+/// <c>POST /v1/classify</c>: a picture (<c>image/png</c>, <c>image/jpeg</c>) or JSON pixels,
+/// one image or a batch. Single images go through the <see cref="BatchingClassifier"/>, which
+/// gathers concurrent requests into one model run; a batch request is one run of its own.
+/// Every refusal is a JSON <c>{"error": ...}</c> with a 4xx or 503 status.
+/// </summary>
+internal sealed partial class ClassifyEndpoint(
+    LeNetClassifier classifier,
+    BatchingClassifier batching,
+    ServingMetrics metrics,
+    ServeOptions options,
+    ILogger logger,
+    CancellationToken stopping)
+{
+    /// <summary>The route.</summary>
+    public const string Route = "/v1/classify";
+
+    /// <summary>Classes listed under <c>top</c> when <c>?top=</c> is not given.</summary>
+    public const int DefaultTop = PredictCommand.DefaultTop;
+
+    private const int Classes = LeNetClassifier.ClassCount;
+
+    // Decoding a large picture takes tens of megabytes; at most one per core at a time.
+    private readonly SemaphoreSlim decoders = new(Environment.ProcessorCount);
+
+    // A batch request runs the model on its own thread-pool thread; at most one per core at a
+    // time, so a flood of batches cannot block every thread (and starve Kestrel and the answers
+    // of the batching worker). The others wait their turn.
+    private readonly SemaphoreSlim batchRuns = new(Environment.ProcessorCount);
+
+    private enum BodyKind
+    {
+        Json,
+        Picture,
+    }
+
+    /// <summary>Handles one request; never throws for a bad request.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        CancellationToken aborted = context.RequestAborted;
+        try
+        {
+            int top = ParseTop(context.Request.Query);
+            BodyKind kind = KindOf(context.Request);
+            PredictCommand.InvertMode invert = kind == BodyKind.Picture ? ParseInvert(context.Request.Query) : PredictCommand.InvertMode.Auto;
+            byte[] body = await ReadBodyAsync(context.Request, aborted).ConfigureAwait(false);
+            if (kind == BodyKind.Picture)
+            {
+                PredictCommand.ConvertedPicture picture = await DecodeAsync(body, invert, aborted).ConfigureAwait(false);
+                Prediction prediction = await batching.ClassifyAsync(picture.Pixels.AsMemory(), aborted).ConfigureAwait(false);
+                metrics.AddBatchedImages(1);
+                await JsonResponse.WriteAsync(context, w =>
+                {
+                    w.WriteStartObject();
+                    WritePrediction(w, prediction.Label, prediction.Probabilities, top);
+                    w.WriteBoolean("inverted", picture.Inverted);
+                    w.WriteString("conversion", picture.Reason);
+                    w.WriteEndObject();
+                }).ConfigureAwait(false);
+                return;
+            }
+
+            PixelRequest request = PixelRequest.Parse(body, options.MaxImagesPerRequest);
+            if (!request.IsBatch)
+            {
+                Prediction prediction = await batching.ClassifyAsync(request.Image(0), aborted).ConfigureAwait(false);
+                metrics.AddBatchedImages(1);
+                await JsonResponse.WriteAsync(context, w =>
+                {
+                    w.WriteStartObject();
+                    WritePrediction(w, prediction.Label, prediction.Probabilities, top);
+                    w.WriteEndObject();
+                }).ConfigureAwait(false);
+                return;
+            }
+
+            // A batch is already a batch: one run of its own, on this request's thread.
+            int count = request.Count;
+            float[] logits = new float[count * Classes];
+            float[] probabilities = new float[count * Classes];
+            await batchRuns.WaitAsync(aborted).ConfigureAwait(false);
+            try
+            {
+                classifier.Classify(request.Pixels.AsSpan(0, count * LeNetClassifier.PixelsPerImage), logits, probabilities);
+            }
+            finally
+            {
+                batchRuns.Release();
+            }
+
+            metrics.AddDirectImages(count);
+            await JsonResponse.WriteAsync(context, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("predictions");
+                Span<int> best = stackalloc int[1];
+                for (int n = 0; n < count; n++)
+                {
+                    // The label is the largest logit, as LeNetClassifier's own Prediction has it.
+                    LeNetClassifier.TopK(logits.AsSpan(n * Classes, Classes), best);
+                    w.WriteStartObject();
+                    WritePrediction(w, best[0], probabilities.AsSpan(n * Classes, Classes).ToArray(), top);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }).ConfigureAwait(false);
+        }
+        catch (HttpError e)
+        {
+            LogRefused(logger, e.StatusCode, e.Message);
+            await HttpError.WriteAsync(context, e.StatusCode, e.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await TooLargeAsync(context).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals while reading the body: a timeout, a malformed chunk...
+            LogRefused(logger, e.StatusCode, e.Message);
+            await HttpError.WriteAsync(context, e.StatusCode, e.Message).ConfigureAwait(false);
+        }
+        catch (BatchingQueueFullException)
+        {
+            string message = string.Create(CultureInfo.InvariantCulture, $"The server is busy: its queue of {options.Batching.QueueCapacity} images is full. Retry in a second.");
+            LogRefused(logger, StatusCodes.Status503ServiceUnavailable, message);
+            await HttpError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, message, retryAfterSeconds: 1).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (stopping.IsCancellationRequested)
+        {
+            await HttpError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The server is shutting down.", retryAfterSeconds: 1).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client left; nobody is there to answer.
+        }
+    }
+
+    private static int ParseTop(IQueryCollection query)
+    {
+        StringValues values = query["top"];
+        if (values.Count == 0)
+        {
+            return DefaultTop;
+        }
+
+        if (values.Count > 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out int top) || top is < 1 or > Classes)
+        {
+            throw HttpError.BadRequest($"?top={values} is not a whole number from 1 to {Classes}.");
+        }
+
+        return top;
+    }
+
+    private static PredictCommand.InvertMode ParseInvert(IQueryCollection query)
+    {
+        StringValues values = query["invert"];
+        return values.Count == 0
+            ? PredictCommand.InvertMode.Auto
+            : values.ToString() switch
+            {
+                "auto" => PredictCommand.InvertMode.Auto,
+                "always" => PredictCommand.InvertMode.Always,
+                "never" => PredictCommand.InvertMode.Never,
+                _ => throw HttpError.BadRequest($"?invert={values} is not auto, always or never."),
+            };
+    }
+
+    private static BodyKind KindOf(HttpRequest request)
+    {
+        const string Accepted = "Send Content-Type: application/json ({\"pixels\": [...]} or {\"images\": [[...], ...]}), image/png or image/jpeg.";
+        if (string.IsNullOrEmpty(request.ContentType))
+        {
+            throw new HttpError(StatusCodes.Status415UnsupportedMediaType, $"The request has no Content-Type. {Accepted}");
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? type))
+        {
+            throw new HttpError(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{request.ContentType}' cannot be read. {Accepted}");
+        }
+
+        if (type.MatchesMediaType("application/json") || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyKind.Json;
+        }
+
+        if (type.Type.Equals("image", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyKind.Picture;
+        }
+
+        throw new HttpError(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{type.MediaType}' is not served. {Accepted}");
+    }
+
+    /// <summary>Reads the whole body, refusing it with 413 once it passes the limit (Kestrel enforces the same limit).</summary>
+    private async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken aborted)
+    {
+        long max = options.MaxRequestBytes;
+        if (request.ContentLength > max)
+        {
+            throw TooLarge();
+        }
+
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 16 * 1024, max));
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, aborted).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max)
+                {
+                    throw TooLarge();
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private HttpError TooLarge() => new(
+        StatusCodes.Status413PayloadTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the {options.MaxRequestBytes:N0} bytes allowed."));
+
+    private async Task TooLargeAsync(HttpContext context)
+    {
+        HttpError error = TooLarge();
+        LogRefused(logger, error.StatusCode, error.Message);
+        await HttpError.WriteAsync(context, error.StatusCode, error.Message).ConfigureAwait(false);
+    }
+
+    private async Task<PredictCommand.ConvertedPicture> DecodeAsync(byte[] body, PredictCommand.InvertMode invert, CancellationToken aborted)
+    {
+        await decoders.WaitAsync(aborted).ConfigureAwait(false);
+        try
+        {
+            return PictureDecoder.Decode(body, invert, options.MaxPicturePixels);
+        }
+        finally
+        {
+            decoders.Release();
+        }
+    }
+
+    /// <summary>Writes <c>label</c>, <c>index</c>, <c>probability</c> and the <c>top</c> list into the open object.</summary>
+    private void WritePrediction(Utf8JsonWriter w, int label, IReadOnlyList<float> probabilities, int top)
+    {
+        Span<float> scores = stackalloc float[Classes];
+        for (int i = 0; i < Classes; i++)
+        {
+            scores[i] = probabilities[i];
+        }
+
+        Span<int> ranked = stackalloc int[top];
+        LeNetClassifier.TopK(scores, ranked);
+        w.WriteString("label", classifier.Labels[label]);
+        w.WriteNumber("index", label);
+        w.WriteNumber("probability", scores[label]);
+        w.WriteStartArray("top");
+        foreach (int index in ranked)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", classifier.Labels[index]);
+            w.WriteNumber("index", index);
+            w.WriteNumber("probability", scores[index]);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Refused with {StatusCode}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int statusCode, string reason);
+}
