@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using LeNetOnnx.Cli.Commands;
+using LeNetOnnx.Cli.Imaging;
 using LeNetOnnx.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -54,11 +55,11 @@ internal sealed partial class ClassifyEndpoint(
         {
             int top = ParseTop(context.Request.Query);
             BodyKind kind = KindOf(context.Request);
-            PredictCommand.InvertMode invert = kind == BodyKind.Picture ? ParseInvert(context.Request.Query) : PredictCommand.InvertMode.Auto;
+            InvertMode invert = kind == BodyKind.Picture ? ParseInvert(context.Request.Query) : InvertMode.Auto;
             byte[] body = await ReadBodyAsync(context.Request, aborted).ConfigureAwait(false);
             if (kind == BodyKind.Picture)
             {
-                PredictCommand.ConvertedPicture picture = await DecodeAsync(body, invert, aborted).ConfigureAwait(false);
+                ConvertedPicture picture = await DecodeAsync(body, invert, aborted).ConfigureAwait(false);
                 Prediction prediction = await batching.ClassifyAsync(picture.Pixels.AsMemory(), aborted).ConfigureAwait(false);
                 metrics.AddBatchedImages(1);
                 await JsonResponse.WriteAsync(context, w =>
@@ -166,16 +167,16 @@ internal sealed partial class ClassifyEndpoint(
         return top;
     }
 
-    private static PredictCommand.InvertMode ParseInvert(IQueryCollection query)
+    private static InvertMode ParseInvert(IQueryCollection query)
     {
         StringValues values = query["invert"];
         return values.Count == 0
-            ? PredictCommand.InvertMode.Auto
+            ? InvertMode.Auto
             : values.ToString() switch
             {
-                "auto" => PredictCommand.InvertMode.Auto,
-                "always" => PredictCommand.InvertMode.Always,
-                "never" => PredictCommand.InvertMode.Never,
+                "auto" => InvertMode.Auto,
+                "always" => InvertMode.Always,
+                "never" => InvertMode.Never,
                 _ => throw HttpError.BadRequest($"?invert={values} is not auto, always or never."),
             };
     }
@@ -249,12 +250,30 @@ internal sealed partial class ClassifyEndpoint(
         await HttpError.WriteAsync(context, error.StatusCode, error.Message).ConfigureAwait(false);
     }
 
-    private async Task<PredictCommand.ConvertedPicture> DecodeAsync(byte[] body, PredictCommand.InvertMode invert, CancellationToken aborted)
+    /// <summary>
+    /// Decodes and converts a picture with <c>lenet predict</c>'s own decoder and conversion, so
+    /// the same picture gives the same pixels here and there; refuses it with 400.
+    /// </summary>
+    private async Task<ConvertedPicture> DecodeAsync(byte[] body, InvertMode invert, CancellationToken aborted)
     {
+        if (body.Length == 0)
+        {
+            throw HttpError.BadRequest("The body is empty; send the picture's bytes.");
+        }
+
         await decoders.WaitAsync(aborted).ConfigureAwait(false);
         try
         {
-            return PictureDecoder.Decode(body, invert, options.MaxPicturePixels);
+            return PictureConversion.Convert(PictureDecoder.Decode(body, options.MaxPicturePixels), invert);
+        }
+        catch (PictureFormatException e)
+        {
+            throw HttpError.BadRequest(e.Problem switch
+            {
+                PictureProblem.NotAPicture => $"The body {e.Message}.",
+                PictureProblem.TooLarge => $"The picture {e.Message}. Scale it down (28x28 is all the model sees).",
+                _ => $"The picture {e.Message} (it is truncated or corrupt).",
+            });
         }
         finally
         {

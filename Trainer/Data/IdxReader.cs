@@ -54,7 +54,7 @@ internal static class IdxReader
         }
 
         byte[] file = ReadBounded(fullPath, name, HeaderLength(magic) + maxBody);
-        bool compressed = file.Length >= 2 && file[0] == 0x1f && file[1] == 0x8b;
+        bool compressed = IsGzip(file);
         string fileSha256 = Convert.ToHexStringLower(SHA256.HashData(file));
         try
         {
@@ -92,9 +92,22 @@ internal static class IdxReader
         }
     }
 
+    /// <summary>Whether <paramref name="head"/>, a file's first bytes, is the gzip magic 1f 8b.</summary>
+    internal static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+
     private static int ReadHeader(Stream data, Span<byte> header, string name, int magic, int rows, int columns, int maxCount)
     {
         int read = data.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        return CheckHeader(header, read, name, magic, rows, columns, maxCount);
+    }
+
+    /// <summary>
+    /// Checks a header of which <paramref name="read"/> bytes arrived (the magic, the count, the
+    /// image dimensions) and returns the count; throws <see cref="DataSetException"/> naming
+    /// <paramref name="name"/>.
+    /// </summary>
+    internal static int CheckHeader(ReadOnlySpan<byte> header, int read, string name, int magic, int rows, int columns, int maxCount)
+    {
         if (read < 4)
         {
             throw new DataSetException($"{name}: {read} bytes, too short for an IDX header ({header.Length} bytes expected).");
@@ -130,6 +143,10 @@ internal static class IdxReader
         return count;
     }
 
+    /// <summary>The data ended early: <paramref name="filled"/> of the <paramref name="length"/> bytes announced for <paramref name="count"/> items follow the header.</summary>
+    internal static DataSetException Truncated(string name, int magic, int count, long length, long filled) =>
+        new($"{name}: truncated: the header announces {count:N0} {Items(magic)} ({length:N0} bytes of data) but only {filled:N0} bytes follow it.");
+
     private static byte[] ReadBody(Stream data, long length, string name, int count, int magic)
     {
         byte[] body = new byte[Math.Min(length, InitialBufferBytes)];
@@ -144,7 +161,7 @@ internal static class IdxReader
             int read = data.Read(body, filled, body.Length - filled);
             if (read == 0)
             {
-                throw new DataSetException($"{name}: truncated: the header announces {count:N0} {Items(magic)} ({length:N0} bytes of data) but only {filled:N0} bytes follow it.");
+                throw Truncated(name, magic, count, length, filled);
             }
 
             filled += read;
@@ -209,7 +226,7 @@ internal static class IdxReader
         }
     }
 
-    private static int HeaderLength(int magic) => magic == ImagesMagic ? 16 : 8;
+    internal static int HeaderLength(int magic) => magic == ImagesMagic ? 16 : 8;
 
     private static string Items(int magic) => magic == ImagesMagic ? "images" : "labels";
 

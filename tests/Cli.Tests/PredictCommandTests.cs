@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Cli.Commands;
+using LeNetOnnx.Cli.Imaging;
 using LeNetOnnx.Runtime;
 using LeNetOnnx.Tests;
 using LeNetOnnx.Trainer.Data;
@@ -339,9 +340,9 @@ public sealed class PredictCommandTests
         // Stored 3 wide, 2 high:  a b c / d e f  (grey values 1..6).
         byte[] rgba = [.. Enumerable.Range(1, 6).SelectMany(v => new byte[] { (byte)v, (byte)v, (byte)v, 255 })];
 
-        (float[] right, _, int rw, int rh) = PredictCommand.Grey(rgba, 3, 2, SKEncodedOrigin.RightTop);
-        (float[] left, _, int lw, int lh) = PredictCommand.Grey(rgba, 3, 2, SKEncodedOrigin.LeftBottom);
-        (float[] mirrored, _, _, _) = PredictCommand.Grey(rgba, 3, 2, SKEncodedOrigin.TopRight);
+        (float[] right, _, int rw, int rh) = PictureConversion.Grey(rgba, 3, 2, SKEncodedOrigin.RightTop);
+        (float[] left, _, int lw, int lh) = PictureConversion.Grey(rgba, 3, 2, SKEncodedOrigin.LeftBottom);
+        (float[] mirrored, _, _, _) = PictureConversion.Grey(rgba, 3, 2, SKEncodedOrigin.TopRight);
 
         Assert.AreEqual((2, 3), (rw, rh));
         CollectionAssert.AreEqual(new float[] { 4, 1, 5, 2, 6, 3 }, right, "rotated 90 degrees clockwise: d a / e b / f c");
@@ -355,7 +356,7 @@ public sealed class PredictCommandTests
     {
         byte[] rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 128, 77, 77, 77, 0];
 
-        (float[] luma, float[] alpha, _, _) = PredictCommand.Grey(rgba, 4, 1, SKEncodedOrigin.TopLeft);
+        (float[] luma, float[] alpha, _, _) = PictureConversion.Grey(rgba, 4, 1, SKEncodedOrigin.TopLeft);
 
         CollectionAssert.AreEqual(new[] { 76.245f, 149.685f, 29.07f, 77f }, luma);
         CollectionAssert.AreEqual(new[] { 1f, 1f, 128 / 255f, 0f }, alpha);
@@ -366,7 +367,7 @@ public sealed class PredictCommandTests
     {
         float[] wide = [.. Enumerable.Repeat(255f, 56 * 28)];
 
-        float[] canvas = PredictCommand.FitAndCenter(wide, 56, 28);
+        float[] canvas = PictureConversion.FitAndCenter(wide, 56, 28);
 
         for (int y = 0; y < 28; y++)
         {
@@ -391,7 +392,7 @@ public sealed class PredictCommandTests
             }
         }
 
-        float[] canvas = PredictCommand.FitAndCenter(source, 84, 84);
+        float[] canvas = PictureConversion.FitAndCenter(source, 84, 84);
 
         Assert.IsTrue(canvas.All(v => Math.Abs(v - (1f / 9)) < 1e-6f), string.Join(' ', canvas.Distinct()));
     }
