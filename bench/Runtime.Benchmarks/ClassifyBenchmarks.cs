@@ -1,0 +1,38 @@
+using BenchmarkDotNet.Attributes;
+
+namespace LeNetOnnx.Runtime.Benchmarks;
+
+/// <summary>
+/// <see cref="LeNetClassifier.Classify(ReadOnlySpan{float}, Span{float}, Span{float})"/> on one
+/// thread over caller-owned buffers allocated once: what one call costs, and what it allocates.
+/// </summary>
+[MemoryDiagnoser]
+public class ClassifyBenchmarks
+{
+    private LeNetClassifier classifier = null!;
+    private float[] images = [];
+    private float[] logits = [];
+    private float[] probabilities = [];
+
+    /// <summary>Images per call.</summary>
+    [Params(1, 64, 256)]
+    public int Batch { get; set; }
+
+    /// <summary>Loads the model and allocates the buffers of one batch.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        classifier = LeNetClassifier.Load(ModelFile.Classic);
+        images = Images.Floats(Batch, seed: 20240601);
+        logits = new float[Batch * LeNetClassifier.ClassCount];
+        probabilities = new float[Batch * LeNetClassifier.ClassCount];
+    }
+
+    /// <summary>Releases the session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => classifier.Dispose();
+
+    /// <summary>One call over the whole batch.</summary>
+    [Benchmark]
+    public void Classify() => classifier.Classify(images, logits, probabilities);
+}
