@@ -3,17 +3,7 @@ namespace LeNetOnnx.Runtime.Tests;
 [TestClass]
 public sealed class LeNetClassifierArgumentTests
 {
-    private static LeNetClassifier classifier = null!;
-
-    [ClassInitialize]
-    public static void LoadModel(TestContext context)
-    {
-        _ = context;
-        classifier = LeNetClassifier.FromBytes(TestModels.Classic);
-    }
-
-    [ClassCleanup]
-    public static void DisposeModel() => classifier.Dispose();
+    private static LeNetClassifier classifier => TestModels.SharedClassic;
 
     [TestMethod]
     [DataRow(0)]

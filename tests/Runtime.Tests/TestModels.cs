@@ -18,12 +18,19 @@ public sealed class TestModels
 
     public static byte[] Classic => variants[LeNetVariants.Classic.Variant];
 
+    /// <summary>One classifier over <see cref="Classic"/> for the tests that only call it; tests that dispose one make their own.</summary>
+    public static LeNetClassifier SharedClassic { get; private set; } = null!;
+
     [AssemblyInitialize]
     public static void BuildVariants(TestContext context)
     {
         _ = context;
         variants = LeNetVariants.All.ToDictionary(v => v.Variant, v => LeNet5.Build(v, seed: 1).ToOnnxBytes());
+        SharedClassic = LeNetClassifier.FromBytes(Classic);
     }
+
+    [AssemblyCleanup]
+    public static void DisposeShared() => SharedClassic.Dispose();
 
     public static byte[] Variant(string name) => variants[name];
 

@@ -5,17 +5,7 @@ namespace LeNetOnnx.Runtime.Tests.Batching;
 [TestClass]
 public sealed class BatchingClassifierQueueTests
 {
-    private static LeNetClassifier classifier = null!;
-
-    [ClassInitialize]
-    public static void LoadModel(TestContext context)
-    {
-        _ = context;
-        classifier = LeNetClassifier.FromBytes(TestModels.Classic);
-    }
-
-    [ClassCleanup]
-    public static void DisposeModel() => classifier.Dispose();
+    private static LeNetClassifier classifier => TestModels.SharedClassic;
 
     [TestMethod]
     [Timeout(60_000, CooperativeCancellation = true)]
