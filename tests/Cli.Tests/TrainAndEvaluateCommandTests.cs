@@ -8,7 +8,7 @@ namespace LeNetOnnx.Cli.Tests;
 [TestClass]
 public sealed class TrainAndEvaluateCommandTests
 {
-    private const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+    private const string DebianFashionMnist = LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory;
     private readonly TemporaryDirectory temporary = new();
 
     [TestCleanup]
@@ -77,11 +77,6 @@ public sealed class TrainAndEvaluateCommandTests
         }
 
         string message = $"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).";
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail(message);
-        }
-
-        Assert.Inconclusive(message);
+        Prerequisite.Missing(message);
     }
 }

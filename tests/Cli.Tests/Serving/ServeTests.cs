@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using SkiaSharp;
 
+using LeNetOnnx.Tests;
+
 namespace LeNetOnnx.Cli.Tests.Serving;
 
 /// <summary>
@@ -23,7 +25,7 @@ namespace LeNetOnnx.Cli.Tests.Serving;
 [TestClass]
 public sealed partial class ServeTests
 {
-    private const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+    private const string DebianFashionMnist = LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory;
     private const string Json = "application/json";
 
     private static readonly Lazy<DataSetSplits> FashionMnistSplits = new(() => DataSetSplits.Load(FashionMnist.Description, DebianFashionMnist));
@@ -649,7 +651,7 @@ public sealed partial class ServeTests
     {
         if (!File.Exists(RunningServer.ModelPath))
         {
-            Skip($"The trained model {RunningServer.ModelPath} is missing (./lenet train --recipe d2l writes it).");
+            Prerequisite.Missing($"The trained model {RunningServer.ModelPath} is missing (./lenet train --recipe d2l writes it).");
         }
     }
 
@@ -657,20 +659,10 @@ public sealed partial class ServeTests
     {
         if (!File.Exists(Path.Combine(DebianFashionMnist, "t10k-images-idx3-ubyte.gz")))
         {
-            Skip($"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).");
+            Prerequisite.Missing($"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).");
         }
 
         return FashionMnistSplits.Value.Test;
-    }
-
-    private static void Skip(string message)
-    {
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail(message);
-        }
-
-        Assert.Inconclusive(message);
     }
 
     /// <summary>A stream that does not tell its length, so the client sends it chunked.</summary>
