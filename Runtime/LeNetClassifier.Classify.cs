@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
@@ -29,19 +28,23 @@ public sealed partial class LeNetClassifier
     public void Classify(ReadOnlySpan<byte> images, Span<float> logits, Span<float> probabilities)
     {
         int batch = BatchOf(images.Length, logits.Length, probabilities.Length);
-        float[] input = ArrayPool<float>.Shared.Rent(images.Length);
+        gate.Enter();
         try
         {
-            for (int i = 0; i < images.Length; i++)
+            BoundRun run = runs.Rent(batch);
+            try
             {
-                input[i] = images[i] / 255f;
+                Scale(images, run.Images);
+                Run(run, logits, probabilities);
             }
-
-            Run(batch, input, logits, probabilities);
+            finally
+            {
+                runs.Return(run);
+            }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(input);
+            gate.Exit();
         }
     }
 
@@ -173,57 +176,34 @@ public sealed partial class LeNetClassifier
             Throw.PixelNotFinite(imagesName, bad, images[bad]);
         }
 
-        float[] input = ArrayPool<float>.Shared.Rent(images.Length);
+        gate.Enter();
         try
         {
-            images.CopyTo(input);
-            Run(batch, input, logits, probabilities);
+            BoundRun run = runs.Rent(batch);
+            try
+            {
+                images.CopyTo(run.Images);
+                Run(run, logits, probabilities);
+            }
+            finally
+            {
+                runs.Return(run);
+            }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(input);
+            // The gate opens last, so Dispose never frees a session or a run in use.
+            gate.Exit();
         }
     }
 
-    /// <summary>Runs the session on <paramref name="batch"/> images already in <paramref name="input"/>.</summary>
-    private void Run(int batch, float[] input, Span<float> logits, Span<float> probabilities)
+    /// <summary>Runs the session on the images already in <paramref name="run"/> and copies its scores out.</summary>
+    private void Run(BoundRun run, Span<float> logits, Span<float> probabilities)
     {
-        gate.Enter();
-        int outputLength = batch * ClassCount;
-        float[]? logitsBuffer = null;
-        float[]? probabilitiesBuffer = null;
-        try
-        {
-            logitsBuffer = ArrayPool<float>.Shared.Rent(outputLength);
-            probabilitiesBuffer = ArrayPool<float>.Shared.Rent(outputLength);
-            BatchShapes shapes = BatchShapes.For(batch);
-            OrtMemoryInfo cpu = OrtMemoryInfo.DefaultInstance;
-
-            // Rented arrays may be longer than asked: each value covers exactly its tensor.
-            using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(cpu, input.AsMemory(0, batch * PixelsPerImage), shapes.Images);
-            using OrtValue logitsValue = OrtValue.CreateTensorValueFromMemory(cpu, logitsBuffer.AsMemory(0, outputLength), shapes.Scores);
-            using OrtValue probabilitiesValue = OrtValue.CreateTensorValueFromMemory(cpu, probabilitiesBuffer.AsMemory(0, outputLength), shapes.Scores);
-            long started = Stopwatch.GetTimestamp();
-            session.Run(runOptions, InputNames, new[] { inputValue }, OutputNames, new[] { logitsValue, probabilitiesValue });
-            metrics.Ran(batch, started);
-            logitsBuffer.AsSpan(0, outputLength).CopyTo(logits);
-            probabilitiesBuffer.AsSpan(0, outputLength).CopyTo(probabilities);
-        }
-        finally
-        {
-            // The OrtValues were disposed (unpinned) at the end of the block, before their arrays
-            // go back to the pool; the gate opens last so Dispose never frees a running session.
-            if (logitsBuffer is not null)
-            {
-                ArrayPool<float>.Shared.Return(logitsBuffer);
-            }
-
-            if (probabilitiesBuffer is not null)
-            {
-                ArrayPool<float>.Shared.Return(probabilitiesBuffer);
-            }
-
-            gate.Exit();
-        }
+        long started = Stopwatch.GetTimestamp();
+        run.Run(session, runOptions);
+        metrics.Ran(run.Batch, started);
+        run.Logits.CopyTo(logits);
+        run.Probabilities.CopyTo(probabilities);
     }
 }

@@ -38,20 +38,19 @@ public sealed partial class LeNetClassifier : IDisposable
     /// <summary>Number of classes: values per image in the logits and probabilities.</summary>
     public const int ClassCount = 10;
 
-    private static readonly string[] InputNames = [ModelContract.ImageInput];
-    private static readonly string[] OutputNames = [ModelContract.LogitsOutput, ModelContract.ProbabilitiesOutput];
-
     private readonly InferenceSession session;
 
     // Shared by every call: ONNX Runtime takes run options as read-only. Cancellation would
     // need one per call (RunOptions.Terminate), which this synchronous API does not offer.
     private readonly RunOptions runOptions;
     private readonly RunGate gate = new();
+    private readonly BoundRunPool runs;
 
     private LeNetClassifier(InferenceSession session, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
         this.session = session;
         runOptions = new RunOptions();
+        runs = new BoundRunPool(session);
         Labels = Array.AsReadOnly(labels);
         Variant = variant;
         Metadata = metadata;
@@ -106,6 +105,7 @@ public sealed partial class LeNetClassifier : IDisposable
     {
         if (gate.Close())
         {
+            runs.Dispose();
             session.Dispose();
             runOptions.Dispose();
             metrics.Dispose();
