@@ -51,4 +51,16 @@ internal static class CommonOptions
         Description = "Seed of the initial weights; the same seed gives the same bytes.",
         DefaultValueFactory = _ => 1UL,
     };
+
+    /// <summary>Adds an error when the option's integer is outside <paramref name="min"/>..<paramref name="max"/>.</summary>
+    public static void RequireInRange(System.CommandLine.Parsing.OptionResult result, int min, int max)
+    {
+        // A token that is not a number is reported by the parser itself.
+        if (result.Tokens.Count > 0
+            && int.TryParse(result.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            && (value < min || value > max))
+        {
+            result.AddError($"{result.Option.Name} {value} is out of range; use {min} to {max}.");
+        }
+    }
 }

@@ -45,13 +45,16 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "auto (CUDA when available, else CPU), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var tf32 = new Option<bool>("--tf32") { Description = "CUDA only: allow TF32 math (off by default, for parity)." };
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads in all (0: one per core), shared among the replicas.", DefaultValueFactory = _ => 0 };
+        threads.Validators.Add(r => CommonOptions.RequireInRange(r, 0, 256));
+        var replicas = new Option<int>("--replicas") { Description = "Sessions training on slices of every batch in parallel, gradients averaged (0: 2 on CPU, 1 on CUDA); a resumed run must keep its count.", DefaultValueFactory = _ => 0 };
+        replicas.Validators.Add(r => CommonOptions.RequireInRange(r, 0, 64));
         var runDir = new Option<string>("--run-dir") { Description = "Where the checkpoint and metrics.jsonl go (default runs/<recipe>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
         var output = new Option<string>("--output", "-o") { Description = "The exported model (default models/lenet-<variant or recipe>.onnx); a model card and reference file go beside it." };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST (or MNIST) with ONNX Runtime, checkpointing every epoch, and export the model.")
         {
-            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, dataSet, data, device, tf32, threads, runDir, resume, output,
+            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, dataSet, data, device, tf32, threads, replicas, runDir, resume, output,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -103,6 +106,7 @@ internal static class TrainCommand
                 Resume = result.GetValue(resume),
                 Device = chosen,
                 Threads = result.GetValue(threads),
+                Replicas = result.GetValue(replicas),
                 AllowTf32 = result.GetValue(tf32),
             });
             var bar = new ProgressLine(console);
@@ -126,7 +130,7 @@ internal static class TrainCommand
                 return ExitCodes.Interrupted;
             }
 
-            console.WriteLine($"device {run.Device}, wall time {clock.Elapsed.TotalSeconds:F1} s");
+            console.WriteLine($"device {run.Device} ({run.Replicas} replica{(run.Replicas == 1 ? "" : "s")}), wall time {clock.Elapsed.TotalSeconds:F1} s");
             if (outcome.TestConfusion is { } confusion)
             {
                 console.Write(confusion.ToText());

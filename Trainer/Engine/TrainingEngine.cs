@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -12,51 +13,52 @@ namespace LeNetOnnx.Trainer.Engine;
 /// sets of parameters and state alternate as input and output, so nothing is copied to managed
 /// arrays between steps.
 /// </summary>
+/// <remarks>
+/// With more than one replica the batch is split into equal slices (the first ones one example
+/// larger when it does not divide), each replica's training session computes its slice's mean
+/// loss and gradients at the same time on its own thread, and the engine combines them weighted
+/// by slice size (the mean of the batch, exactly, up to float rounding) before the one optimizer
+/// step. The trajectory depends on the replica count, not on the machine's cores.
+/// </remarks>
 public sealed class TrainingEngine : IDisposable
 {
-    private readonly InferenceSession training;
-    private readonly InferenceSession evaluation;
     private readonly InferenceSession optimizer;
     private readonly BatchBuffer batch;
     private readonly CheckpointTensor[] layout;
     private readonly int[] parameterIndices;
     private readonly OrtValue[][] tensors = new OrtValue[2][];
+    private readonly TrainingReplica[] replicas;
+    private readonly (int Offset, int Size)[] slices;
+    private readonly ParallelLanes lanes;
     private readonly OrtValue[] gradients;
-    private readonly OrtValue loss = Scalar(TensorElementType.Float);
-    private readonly OrtValue correct = Scalar(TensorElementType.Int64);
-    private readonly OrtValue evalLoss = Scalar(TensorElementType.Float);
-    private readonly OrtValue evalCorrect = Scalar(TensorElementType.Int64);
-    private readonly OrtValue learningRate = Scalar(TensorElementType.Float);
-    private readonly OrtValue stepNumber = Scalar(TensorElementType.Int64);
+    private readonly bool combinesGradients;
+    private readonly OrtValue learningRate = EngineValues.Scalar(TensorElementType.Float);
+    private readonly OrtValue stepNumber = EngineValues.Scalar(TensorElementType.Int64);
     private readonly float[] logits;
-    private readonly OrtIoBinding[] trainBindings = new OrtIoBinding[2];
     private readonly OrtIoBinding[] optimizerBindings = new OrtIoBinding[2];
-    private readonly OrtIoBinding[] evalBindings = new OrtIoBinding[2];
-    private readonly int[] trainBoundSize = [-1, -1];
-    private readonly int[] evalBoundSize = [-1, -1];
-    private readonly Dictionary<int, OrtValue[]> inputsBySize = [];
     private readonly RunOptions runOptions = new();
+    private bool evaluating;
     private int current;
 
     /// <summary>Creates sessions over the artifact models and loads the checkpoint's tensors.</summary>
     /// <param name="artifacts">The training, eval and optimizer models.</param>
     /// <param name="checkpoint">Parameters and optimizer state to start from.</param>
     /// <param name="batch">The buffer batches are filled into; its capacity is the largest batch.</param>
-    /// <param name="sessionOptions">Options for the three sessions (device, threads, profiling).</param>
-    public TrainingEngine(TrainingModelSet artifacts, Checkpoint checkpoint, BatchBuffer batch, SessionOptions sessionOptions)
+    /// <param name="sessionOptions">Options for every session (device, threads per session, profiling).</param>
+    /// <param name="replicas">Training and eval sessions that each take a slice of every batch, run in parallel.</param>
+    public TrainingEngine(TrainingModelSet artifacts, Checkpoint checkpoint, BatchBuffer batch, SessionOptions sessionOptions, int replicas = 1)
     {
         ArgumentNullException.ThrowIfNull(artifacts);
         ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(replicas);
         this.batch = batch ?? throw new ArgumentNullException(nameof(batch));
-        training = new InferenceSession(artifacts.Training, sessionOptions);
-        evaluation = new InferenceSession(artifacts.Evaluation, sessionOptions);
         optimizer = new InferenceSession(artifacts.Optimizer, sessionOptions);
         Checkpoint = checkpoint;
         layout = [.. checkpoint.Tensors];
         parameterIndices = Enumerable.Range(0, layout.Length).Where(i => layout[i].Kind == CheckpointTensorKind.Parameter).ToArray();
         for (int set = 0; set < 2; set++)
         {
-            tensors[set] = layout.Select(t => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [.. t.Shape])).ToArray();
+            tensors[set] = layout.Select(t => EngineValues.Floats(t.Shape.Select(d => (long)d))).ToArray();
         }
 
         for (int i = 0; i < layout.Length; i++)
@@ -64,15 +66,27 @@ public sealed class TrainingEngine : IDisposable
             layout[i].Data.CopyTo(tensors[0][i].GetTensorMutableDataAsSpan<float>());
         }
 
-        gradients = parameterIndices.Select(i => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [.. layout[i].Shape])).ToArray();
         logits = GC.AllocateArray<float>(batch.Capacity * 10, pinned: true);
+        var parameters = new IReadOnlyList<(string Name, OrtValue Value)>[2];
         for (int set = 0; set < 2; set++)
         {
-            trainBindings[set] = TrainingBinding(set);
+            int s = set;
+            parameters[set] = parameterIndices.Select(i => (layout[i].Name, tensors[s][i])).ToArray();
+        }
+
+        this.replicas = Enumerable.Range(0, replicas).Select(_ => new TrainingReplica(artifacts, sessionOptions, parameters, batch, logits)).ToArray();
+        slices = new (int, int)[replicas];
+        lanes = new ParallelLanes(replicas, RunReplica);
+        combinesGradients = replicas > 1;
+        gradients = combinesGradients ? this.replicas[0].Gradients.Select(EngineValues.LikeShapeOf).ToArray() : this.replicas[0].Gradients;
+        for (int set = 0; set < 2; set++)
+        {
             optimizerBindings[set] = OptimizerBinding(set);
-            evalBindings[set] = EvaluationBinding(set);
         }
     }
+
+    /// <summary>Training and eval sessions working on slices of each batch in parallel.</summary>
+    public int Replicas => replicas.Length;
 
     /// <summary>The checkpoint the engine started from (its options, variant and layout).</summary>
     public Checkpoint Checkpoint { get; }
@@ -84,40 +98,29 @@ public sealed class TrainingEngine : IDisposable
     /// </summary>
     public StepResult TrainStep(float rate, long step)
     {
-        int size = batch.Count;
-        OrtIoBinding train = trainBindings[current];
-        if (trainBoundSize[current] != size)
+        int size = Split(batch.Count);
+        evaluating = false;
+        lanes.Run();
+        StepResult result = Combine(r => r.TrainResult, size);
+        if (combinesGradients)
         {
-            OrtValue[] inputs = InputsFor(size);
-            train.BindInput("image", inputs[0]);
-            train.BindInput(TrainingModels.LabelsInput, inputs[1]);
-            trainBoundSize[current] = size;
+            CombineGradients(size);
         }
 
-        training.RunWithBinding(runOptions, train);
         learningRate.GetTensorMutableDataAsSpan<float>()[0] = rate;
         stepNumber.GetTensorMutableDataAsSpan<long>()[0] = step;
         optimizer.RunWithBinding(runOptions, optimizerBindings[current]);
         current = 1 - current;
-        return new StepResult(loss.GetTensorDataAsSpan<float>()[0], correct.GetTensorDataAsSpan<long>()[0], size);
+        return result;
     }
 
     /// <summary>Loss and correct count of the batch buffer's examples at the current parameters; the logits go to <see cref="Logits"/>.</summary>
     public StepResult Evaluate()
     {
-        int size = batch.Count;
-        OrtIoBinding eval = evalBindings[current];
-        if (evalBoundSize[current] != size)
-        {
-            OrtValue[] inputs = InputsFor(size);
-            eval.BindInput("image", inputs[0]);
-            eval.BindInput(TrainingModels.LabelsInput, inputs[1]);
-            eval.BindOutput("logits", inputs[2]);
-            evalBoundSize[current] = size;
-        }
-
-        evaluation.RunWithBinding(runOptions, eval);
-        return new StepResult(evalLoss.GetTensorDataAsSpan<float>()[0], evalCorrect.GetTensorDataAsSpan<long>()[0], size);
+        int size = Split(batch.Count);
+        evaluating = true;
+        lanes.Run();
+        return Combine(r => r.EvalResult, size);
     }
 
     /// <summary>The logits of the last <see cref="Evaluate"/>, <c>[count, 10]</c>.</summary>
@@ -136,42 +139,121 @@ public sealed class TrainingEngine : IDisposable
     public IReadOnlyDictionary<string, float[]> Parameters() =>
         parameterIndices.ToDictionary(i => layout[i].Name, i => tensors[current][i].GetTensorDataAsSpan<float>().ToArray());
 
-    /// <summary>Ends ONNX Runtime profiling of the three sessions (when enabled) and returns the profile files.</summary>
-    public IReadOnlyList<string> EndProfiling() => [training.EndProfiling(), optimizer.EndProfiling(), evaluation.EndProfiling()];
+    /// <summary>Ends ONNX Runtime profiling of every session (when enabled) and returns the profile files.</summary>
+    public IReadOnlyList<string> EndProfiling() => [.. replicas.SelectMany(r => r.EndProfiling()), optimizer.EndProfiling()];
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (OrtIoBinding b in trainBindings.Concat(optimizerBindings).Concat(evalBindings))
+        lanes.Dispose();
+        foreach (OrtIoBinding b in optimizerBindings)
         {
             b.Dispose();
         }
 
-        foreach (OrtValue v in tensors.SelectMany(t => t).Concat(gradients).Concat(inputsBySize.Values.SelectMany(v => v))
-            .Concat([loss, correct, evalLoss, evalCorrect, learningRate, stepNumber]))
+        foreach (TrainingReplica replica in replicas)
+        {
+            replica.Dispose();
+        }
+
+        IEnumerable<OrtValue> owned = tensors.SelectMany(t => t).Concat([learningRate, stepNumber]);
+        foreach (OrtValue v in combinesGradients ? owned.Concat(gradients) : owned)
         {
             v.Dispose();
         }
 
         runOptions.Dispose();
-        training.Dispose();
-        evaluation.Dispose();
         optimizer.Dispose();
     }
 
-    private OrtIoBinding TrainingBinding(int set)
+    /// <summary>Splits <paramref name="size"/> examples into one contiguous slice per replica; returns <paramref name="size"/>.</summary>
+    private int Split(int size)
     {
-        OrtIoBinding binding = training.CreateIoBinding();
-        for (int k = 0; k < parameterIndices.Length; k++)
+        if (size < 1 || size > batch.Capacity)
         {
-            int i = parameterIndices[k];
-            binding.BindInput(layout[i].Name, tensors[set][i]);
-            binding.BindOutput(layout[i].Name + "_grad", gradients[k]);
+            throw new InvalidOperationException($"The batch buffer holds {size} examples; a step needs 1 to {batch.Capacity}.");
         }
 
-        binding.BindOutput(TrainingModels.LossOutput, loss);
-        binding.BindOutput(TrainingModels.CorrectOutput, correct);
-        return binding;
+        int offset = 0;
+        for (int r = 0; r < slices.Length; r++)
+        {
+            int slice = (size / slices.Length) + (r < size % slices.Length ? 1 : 0);
+            slices[r] = (offset, slice);
+            offset += slice;
+        }
+
+        return size;
+    }
+
+    /// <summary>One lane's work: its replica trains or evaluates its slice (nothing when the slice is empty).</summary>
+    private void RunReplica(int lane)
+    {
+        (int offset, int size) = slices[lane];
+        if (size == 0)
+        {
+            return;
+        }
+
+        if (evaluating)
+        {
+            replicas[lane].Evaluate(current, offset, size, runOptions);
+        }
+        else
+        {
+            replicas[lane].Train(current, offset, size, runOptions);
+        }
+    }
+
+    /// <summary>The batch's mean loss and total correct count from the replicas' slice results.</summary>
+    private StepResult Combine(Func<TrainingReplica, StepResult> resultOf, int size)
+    {
+        if (replicas.Length == 1)
+        {
+            return resultOf(replicas[0]);
+        }
+
+        double lossSum = 0;
+        long correct = 0;
+        for (int r = 0; r < replicas.Length; r++)
+        {
+            if (slices[r].Size > 0)
+            {
+                StepResult part = resultOf(replicas[r]);
+                lossSum += (double)part.Loss * part.Count;
+                correct += part.Correct;
+            }
+        }
+
+        return new StepResult((float)(lossSum / size), correct, size);
+    }
+
+    /// <summary>The batch's gradient: the replicas' slice-mean gradients weighted by slice size.</summary>
+    private void CombineGradients(int size)
+    {
+        for (int k = 0; k < gradients.Length; k++)
+        {
+            Span<float> combined = gradients[k].GetTensorMutableDataAsSpan<float>();
+            bool first = true;
+            for (int r = 0; r < replicas.Length; r++)
+            {
+                if (slices[r].Size == 0)
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<float> part = replicas[r].Gradients[k].GetTensorDataAsSpan<float>();
+                float weight = (float)slices[r].Size / size;
+                if (first)
+                {
+                    TensorPrimitives.Multiply(part, weight, combined);
+                    first = false;
+                }
+                else
+                {
+                    TensorPrimitives.MultiplyAdd(part, weight, combined, combined);
+                }
+            }
+        }
     }
 
     private OrtIoBinding OptimizerBinding(int set)
@@ -192,41 +274,4 @@ public sealed class TrainingEngine : IDisposable
 
         return binding;
     }
-
-    private OrtIoBinding EvaluationBinding(int set)
-    {
-        OrtIoBinding binding = evaluation.CreateIoBinding();
-        foreach (int i in parameterIndices)
-        {
-            binding.BindInput(layout[i].Name, tensors[set][i]);
-        }
-
-        binding.BindOutput(TrainingModels.LossOutput, evalLoss);
-        binding.BindOutput(TrainingModels.CorrectOutput, evalCorrect);
-        return binding;
-    }
-
-    /// <summary>Image, label and logits values over the batch buffer for one batch size, made once per size.</summary>
-    private OrtValue[] InputsFor(int size)
-    {
-        if (size < 1 || size > batch.Capacity)
-        {
-            throw new ArgumentOutOfRangeException(nameof(size), size, $"A batch holds 1 to {batch.Capacity} examples.");
-        }
-
-        if (!inputsBySize.TryGetValue(size, out OrtValue[]? values))
-        {
-            values =
-            [
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.Images[..(size * batch.PixelsPerImage)], [size, 1, 28, 28]),
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.Labels[..size], [size]),
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(0, size * 10), [size, 10]),
-            ];
-            inputsBySize[size] = values;
-        }
-
-        return values;
-    }
-
-    private static OrtValue Scalar(TensorElementType type) => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, []);
 }

@@ -28,6 +28,7 @@ public sealed class TrainingRun
     private const string PartialCorrectProperty = "train.partial_correct";
     private const string PartialSecondsProperty = "train.partial_seconds";
     private const string RecipeProperty = "recipe";
+    private const string ReplicasProperty = "train.replicas";
 
     private readonly TrainingRecipe recipe;
     private readonly DataSetSplits data;
@@ -50,6 +51,9 @@ public sealed class TrainingRun
     /// <summary>The device the run resolved to.</summary>
     public ExecutionDevice Device { get; private set; }
 
+    /// <summary>The replica count the run resolved to (see <see cref="TrainingRunOptions.Replicas"/>).</summary>
+    public int Replicas { get; private set; }
+
     /// <summary>
     /// Trains to the recipe's last epoch (or until cancelled, or <see cref="TrainingRunOptions.StopAfterEpochs"/>),
     /// checkpointing as it goes. Returns the final checkpoint and every epoch's metrics.
@@ -61,13 +65,14 @@ public sealed class TrainingRun
         Directory.CreateDirectory(options.RunDirectory);
         string checkpointPath = Path.Combine(options.RunDirectory, CheckpointFileName);
         TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed);
+        Device = DeviceSelection.Resolve(options.Device);
+        Replicas = options.ReplicasFor(Device);
         Checkpoint start = options.Resume ? ResumePoint(checkpointPath) : artifacts.Checkpoint with { Properties = Properties(0, 0, 0, 0) };
         List<EpochMetrics> metrics = ReadMetrics(start.Epoch);
 
-        Device = DeviceSelection.Resolve(options.Device);
-        using SessionOptions sessionOptions = DeviceSelection.CreateSessionOptions(Device, options.Threads, options.AllowTf32);
+        using SessionOptions sessionOptions = DeviceSelection.CreateSessionOptions(Device, options.ThreadsPerReplica(Replicas), options.AllowTf32);
         var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
-        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), start, buffer, sessionOptions);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), start, buffer, sessionOptions, Replicas);
         var batcher = new Batcher(data.Train, recipe.BatchSize, recipe.Augmentation);
         int batches = batcher.BatchCount(data.Train.Count);
         var schedule = new LearningRateSchedule(recipe.Schedule, recipe.Optimizer.LearningRate, (long)batches * recipe.Epochs, batches);
@@ -165,12 +170,20 @@ public sealed class TrainingRun
                 + $"this run is {recipe.Variant.Variant}, {recipe.Optimizer.Name}, {Describe(recipe)}. Resume with the same options or use a new run directory.");
         }
 
+        string? savedReplicas = checkpoint.Properties.GetValueOrDefault(ReplicasProperty);
+        if (savedReplicas is not null && savedReplicas != Replicas.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new TrainingException(
+                $"The checkpoint '{checkpointPath}' was trained with {savedReplicas} replicas and this run would use {Replicas}; the result would then differ from an uninterrupted run. Resume with --replicas {savedReplicas}.");
+        }
+
         return checkpoint;
     }
 
     private Dictionary<string, string> Properties(int nextBatch, double lossSum, long correct, double seconds) => new()
     {
         [RecipeProperty] = Describe(recipe),
+        [ReplicasProperty] = Replicas.ToString(CultureInfo.InvariantCulture),
         ["data.set"] = recipe.DataSet,
         ["data.train_images.sha256"] = data.Train.ImagesSource?.Sha256 ?? "",
         ["data.test_images.sha256"] = data.Test.ImagesSource?.Sha256 ?? "",

@@ -2,7 +2,7 @@ using LeNetOnnx.Trainer.Engine;
 
 namespace LeNetOnnx.Trainer.Loop;
 
-/// <summary>How a run executes; none of these change its numbers on CPU.</summary>
+/// <summary>How a run executes; on CPU only <see cref="Replicas"/> changes its numbers (float rounding).</summary>
 public sealed record TrainingRunOptions
 {
     /// <summary>Where the checkpoint and <c>metrics.jsonl</c> go; created when missing.</summary>
@@ -14,8 +14,33 @@ public sealed record TrainingRunOptions
     /// <summary>The execution device.</summary>
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 
-    /// <summary>Intra-op threads per session (0: ONNX Runtime's default, one per core).</summary>
+    /// <summary>Intra-op threads in all (0: one per core), shared out among the <see cref="Replicas"/>.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// Sessions that each train on a slice of every batch at the same time, their gradients then
+    /// averaged (0: <see cref="DefaultCpuReplicas"/> on CPU, 1 on CUDA). The result depends on this
+    /// number through float rounding only, not on the machine; a resumed run keeps its checkpoint's.
+    /// </summary>
+    public int Replicas { get; init; }
+
+    /// <summary>Replicas on CPU when <see cref="Replicas"/> is 0: one single-thread session per core of a two-core machine.</summary>
+    public const int DefaultCpuReplicas = 2;
+
+    /// <summary>The replica count for a device: <see cref="Replicas"/>, or the device's default.</summary>
+    public int ReplicasFor(ExecutionDevice device) => Replicas > 0 ? Replicas : device == ExecutionDevice.Cuda ? 1 : DefaultCpuReplicas;
+
+    /// <summary>Intra-op threads per replica session (0 lets ONNX Runtime choose, with one replica).</summary>
+    public int ThreadsPerReplica(int replicas)
+    {
+        if (replicas == 1)
+        {
+            return Threads;
+        }
+
+        int total = Threads > 0 ? Threads : Environment.ProcessorCount;
+        return Math.Max(1, total / replicas);
+    }
 
     /// <summary>CUDA only: allow TF32 math.</summary>
     public bool AllowTf32 { get; init; }

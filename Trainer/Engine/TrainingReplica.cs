@@ -1,0 +1,143 @@
+using LeNetOnnx.Builder.Training;
+using LeNetOnnx.Trainer.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace LeNetOnnx.Trainer.Engine;
+
+/// <summary>
+/// One copy of the training and eval sessions working on one slice of every batch: it reads the
+/// engine's shared parameters (either of the two sets) and writes its own gradients, loss and
+/// correct count, or its slice of the logits. Replicas of one engine run at the same time.
+/// </summary>
+internal sealed class TrainingReplica : IDisposable
+{
+    private readonly InferenceSession training;
+    private readonly InferenceSession evaluation;
+    private readonly BatchBuffer batch;
+    private readonly float[] logits;
+    private readonly OrtIoBinding[] trainBindings = new OrtIoBinding[2];
+    private readonly OrtIoBinding[] evalBindings = new OrtIoBinding[2];
+    private readonly (int Offset, int Size)[] trainBound = [(-1, -1), (-1, -1)];
+    private readonly (int Offset, int Size)[] evalBound = [(-1, -1), (-1, -1)];
+    private readonly Dictionary<(int Offset, int Size), OrtValue[]> slices = [];
+    private readonly OrtValue trainLoss = EngineValues.Scalar(TensorElementType.Float);
+    private readonly OrtValue trainCorrect = EngineValues.Scalar(TensorElementType.Int64);
+    private readonly OrtValue evalLoss = EngineValues.Scalar(TensorElementType.Float);
+    private readonly OrtValue evalCorrect = EngineValues.Scalar(TensorElementType.Int64);
+
+    /// <param name="artifacts">The training and eval models.</param>
+    /// <param name="sessionOptions">Options of both sessions.</param>
+    /// <param name="parameters">The engine's two parameter sets, by parameter, as (name, value) pairs.</param>
+    /// <param name="batch">The buffer every batch is filled into; the replica reads its slice.</param>
+    /// <param name="logits">The engine's logits buffer, <c>[capacity, 10]</c>; the replica writes its slice.</param>
+    public TrainingReplica(TrainingModelSet artifacts, SessionOptions sessionOptions, IReadOnlyList<(string Name, OrtValue Value)>[] parameters, BatchBuffer batch, float[] logits)
+    {
+        this.batch = batch;
+        this.logits = logits;
+        training = new InferenceSession(artifacts.Training, sessionOptions);
+        evaluation = new InferenceSession(artifacts.Evaluation, sessionOptions);
+        Gradients = parameters[0].Select(p => EngineValues.LikeShapeOf(p.Value)).ToArray();
+        for (int set = 0; set < 2; set++)
+        {
+            trainBindings[set] = training.CreateIoBinding();
+            evalBindings[set] = evaluation.CreateIoBinding();
+            for (int k = 0; k < parameters[set].Count; k++)
+            {
+                (string name, OrtValue value) = parameters[set][k];
+                trainBindings[set].BindInput(name, value);
+                trainBindings[set].BindOutput(name + "_grad", Gradients[k]);
+                evalBindings[set].BindInput(name, value);
+            }
+
+            trainBindings[set].BindOutput(TrainingModels.LossOutput, trainLoss);
+            trainBindings[set].BindOutput(TrainingModels.CorrectOutput, trainCorrect);
+            evalBindings[set].BindOutput(TrainingModels.LossOutput, evalLoss);
+            evalBindings[set].BindOutput(TrainingModels.CorrectOutput, evalCorrect);
+        }
+    }
+
+    /// <summary>The gradients of the last <see cref="Train"/>, one per parameter in the engine's parameter order.</summary>
+    public OrtValue[] Gradients { get; }
+
+    /// <summary>Mean loss and correct count of the last <see cref="Train"/>.</summary>
+    public StepResult TrainResult { get; private set; }
+
+    /// <summary>Mean loss and correct count of the last <see cref="Evaluate"/>.</summary>
+    public StepResult EvalResult { get; private set; }
+
+    /// <summary>Loss and gradients of the batch examples <c>[offset, offset + size)</c> at parameter set <paramref name="set"/>.</summary>
+    public void Train(int set, int offset, int size, RunOptions runOptions)
+    {
+        OrtIoBinding binding = trainBindings[set];
+        if (trainBound[set] != (offset, size))
+        {
+            OrtValue[] slice = SliceOf(offset, size);
+            binding.BindInput("image", slice[0]);
+            binding.BindInput(TrainingModels.LabelsInput, slice[1]);
+            trainBound[set] = (offset, size);
+        }
+
+        training.RunWithBinding(runOptions, binding);
+        TrainResult = new StepResult(trainLoss.GetTensorDataAsSpan<float>()[0], trainCorrect.GetTensorDataAsSpan<long>()[0], size);
+    }
+
+    /// <summary>Loss, correct count and logits of the batch examples <c>[offset, offset + size)</c> at parameter set <paramref name="set"/>.</summary>
+    public void Evaluate(int set, int offset, int size, RunOptions runOptions)
+    {
+        OrtIoBinding binding = evalBindings[set];
+        if (evalBound[set] != (offset, size))
+        {
+            OrtValue[] slice = SliceOf(offset, size);
+            binding.BindInput("image", slice[0]);
+            binding.BindInput(TrainingModels.LabelsInput, slice[1]);
+            binding.BindOutput("logits", slice[2]);
+            evalBound[set] = (offset, size);
+        }
+
+        evaluation.RunWithBinding(runOptions, binding);
+        EvalResult = new StepResult(evalLoss.GetTensorDataAsSpan<float>()[0], evalCorrect.GetTensorDataAsSpan<long>()[0], size);
+    }
+
+    /// <summary>Ends profiling of both sessions (when enabled) and returns their profile files.</summary>
+    public IEnumerable<string> EndProfiling() => [training.EndProfiling(), evaluation.EndProfiling()];
+
+    public void Dispose()
+    {
+        foreach (OrtIoBinding binding in trainBindings.Concat(evalBindings))
+        {
+            binding.Dispose();
+        }
+
+        foreach (OrtValue value in Gradients.Concat(slices.Values.SelectMany(v => v)).Concat([trainLoss, trainCorrect, evalLoss, evalCorrect]))
+        {
+            value.Dispose();
+        }
+
+        training.Dispose();
+        evaluation.Dispose();
+    }
+
+    /// <summary>Image, label and logits values over one slice of the batch buffer, made once per slice.</summary>
+    private OrtValue[] SliceOf(int offset, int size)
+    {
+        if (size < 1 || offset < 0 || offset + size > batch.Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"A batch holds 1 to {batch.Capacity} examples.");
+        }
+
+        if (!slices.TryGetValue((offset, size), out OrtValue[]? values))
+        {
+            int pixels = batch.PixelsPerImage;
+            values =
+            [
+                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.Images.Slice(offset * pixels, size * pixels), [size, 1, 28, 28]),
+                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.Labels.Slice(offset, size), [size]),
+                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(offset * 10, size * 10), [size, 10]),
+            ];
+            slices[(offset, size)] = values;
+        }
+
+        return values;
+    }
+}
