@@ -62,5 +62,6 @@ internal static class LenetApp
         ProfileCommand.Create(),
         PredictCommand.Create(),
         ServeCommand.Create(),
+        BenchCommand.Create(),
     };
 }

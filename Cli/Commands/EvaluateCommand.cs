@@ -57,11 +57,11 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Loads a model, turning the library's load errors into the user-facing kind.</summary>
-    internal static LeNetClassifier LoadModel(string path)
+    internal static LeNetClassifier LoadModel(string path, LeNetClassifierOptions? options = null)
     {
         try
         {
-            return LeNetClassifier.Load(path);
+            return LeNetClassifier.Load(path, options);
         }
         catch (LeNetModelException e)
         {

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# PyTorch against LeNetOnnx on this machine, back to back on the same data: runs
+# tools/torch_bench.py (PyTorch 1.13, CPU) and `./lenet bench --json`, then prints both figures and
+# the ratios as a markdown report with the date, machine and commit.
+#
+#   bench/compare.sh [--epochs N] [--seconds S] [--output FILE]
+#
+# Both sides train the d2l recipe (classic LeNet-5, SGD lr 0.9, batch 256) from the same initial
+# weights and time whole epochs (shuffling, batching, steps, test evaluation), then measure
+# inference at batch 256 and one image per call. Needs /usr/bin/python3 with torch
+# (tools/install-prerequisites.sh) and the Fashion-MNIST files.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+epochs=3
+seconds=3
+output=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
+    --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
+    --output) output="${2:?--output needs a file}"; shift 2 ;;
+    *) echo "compare.sh: unknown option '$1'; use --epochs N, --seconds S, --output FILE" >&2; exit 2 ;;
+  esac
+done
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "compare.sh: PyTorch is not installed for /usr/bin/python3; run tools/install-prerequisites.sh" >&2
+  exit 2
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+./lenet build --variant classic --seed 1 --output "$work/initial.onnx" > /dev/null
+echo "compare.sh: PyTorch ($epochs epochs)..." >&2
+/usr/bin/python3 tools/torch_bench.py --model "$work/initial.onnx" --epochs "$epochs" --seconds "$seconds" > "$work/torch.json"
+echo "compare.sh: LeNetOnnx ($epochs epochs)..." >&2
+./lenet bench --json --epochs "$epochs" --seconds "$seconds" > "$work/ours.json"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)')"
+/usr/bin/python3 - "$work/torch.json" "$work/ours.json" "$commit" > "$work/report.md" <<'PY'
+import datetime, json, sys
+torch = json.load(open(sys.argv[1]))
+ours = json.load(open(sys.argv[2]))
+m = ours["machine"]
+print(f"# PyTorch vs LeNetOnnx, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+print()
+print(f"Machine: {m['cpu']}, {m['cores']} cores; {m['os']}; .NET {m['dotnet']}, ONNX Runtime {m['onnxruntime']}, PyTorch {torch['torch']}; commit {sys.argv[3]}.")
+print(f"Threads: PyTorch {torch['threads']}, LeNetOnnx {ours['threads']}. FMA peak measured by `lenet bench`: {ours['peak_gflops']:.1f} GFLOP/s.")
+print()
+print("| measure | PyTorch | LeNetOnnx | ratio |")
+print("|---|---:|---:|---:|")
+def row(name, key, fmt, better_low=False):
+    t, o = torch[key], ours[key]
+    ratio = t / o if better_low else o / t
+    print(f"| {name} | {t:{fmt}} | {o:{fmt}} | {ratio:.2f}x |")
+row("training epoch, s (mean after the first)", "train_epoch_seconds", ".2f", better_low=True)
+row("training, img/s", "train_images_per_second", ",.0f")
+row("inference batch 256, img/s", "inference_images_per_second", ",.0f")
+row("one image p50, µs", "single_p50_us", ".1f", better_low=True)
+row("one image p99, µs", "single_p99_us", ".1f", better_low=True)
+print()
+print("Test accuracy after each epoch (same initial weights, same recipe; shuffling differs):")
+print()
+print("| epoch | PyTorch | LeNetOnnx |")
+print("|---:|---:|---:|")
+for t, o in zip(torch["train_epochs"], ours["train_epochs"]):
+    print(f"| {t['epoch']} | {t['test_accuracy']:.4f} | {o['test_accuracy']:.4f} |")
+print()
+print("LeNetOnnx only:")
+print()
+print(f"- hardware limit (FMA peak / FLOP per image): training {ours['limit_training_images_per_second']:,.0f} img/s, inference {ours['limit_inference_images_per_second']:,.0f} img/s;"
+      f" achieved {ours['train_images_per_second'] / ours['limit_training_images_per_second']:.1%} and {ours['inference_images_per_second'] / ours['limit_inference_images_per_second']:.1%}.")
+print(f"- 64 concurrent single-image callers through the batching front: {ours['concurrent_requests_per_second']:,.0f} img/s"
+      f" ({ours['concurrent_requests_per_second'] / ours['inference_images_per_second']:.0%} of batch 256), p50 {ours['concurrent_p50_us']:,.0f} µs, p99 {ours['concurrent_p99_us']:,.0f} µs.")
+print(f"- one image: {ours['single_allocated_bytes']:.0f} bytes allocated per call.")
+PY
+cat "$work/report.md"
+if [[ -n "$output" ]]; then
+  cp "$work/report.md" "$output"
+fi
