@@ -328,15 +328,16 @@ def forward(module, x):
         return module(x)
 
 
-def gradients(module, images, labels):
-    """(logits, mean cross-entropy loss, {parameter name: gradient}).
+def gradients(module, images, labels, label_smoothing=0.0):
+    """(logits, mean cross-entropy loss, {parameter name: gradient}), the loss
+    with torch's label smoothing when `label_smoothing` > 0.
 
     Everything runs in float64, parameters included, so the reference is far
     tighter than the float32 graphs it checks. Converts `module` in place.
     """
     module.double()
     logits = module(images.double())
-    loss = F.cross_entropy(logits, labels)
+    loss = F.cross_entropy(logits, labels, label_smoothing=label_smoothing)
     loss.backward()
     grads = {name: parameter.grad
              for name, parameter in module.named_parameters()}
@@ -383,7 +384,7 @@ OPTIMIZER_KEYS = {
 def finite_number(where, key, value):
     if (isinstance(value, bool) or not isinstance(value, (int, float))
             or not math.isfinite(value)):
-        raise ToolError(f"{where}: optimizer '{key}' must be a finite "
+        raise ToolError(f"{where}: '{key}' must be a finite "
                         f"number, got {value!r}")
     return float(value)
 
@@ -450,6 +451,7 @@ class GradJob:
     labels: Path
     batch: int
     output_dir: Path
+    label_smoothing: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -465,10 +467,11 @@ class TrainJob:
     output_dir: Path
 
 
-def read_jobs(path, keys):
+def read_jobs(path, keys, optional=frozenset()):
     """Yield (where, folder, job) for each job of a manifest; every job must
-    have exactly `keys`. `where` prefixes error messages and relative paths
-    resolve against `folder`, the manifest's own."""
+    have exactly `keys`, plus any of `optional`. `where` prefixes error
+    messages and relative paths resolve against `folder`, the manifest's
+    own."""
     try:
         manifest = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -478,9 +481,13 @@ def read_jobs(path, keys):
         raise ToolError(f"manifest {path}: expected {{\"jobs\": [...]}} with "
                         "at least one job")
     for index, job in enumerate(jobs):
-        if not isinstance(job, dict) or set(job) != keys:
+        if (not isinstance(job, dict) or not keys <= set(job)
+                or not set(job) <= keys | set(optional)):
             raise ToolError(f"manifest {path}: job {index} must have exactly "
-                            f"the keys {sorted(keys)}, got {job!r}")
+                            f"the keys {sorted(keys)}"
+                            + (f" (optionally {sorted(optional)})"
+                               if optional else "")
+                            + f", got {job!r}")
         yield f"manifest {path}: job {index}", Path(path).parent, job
 
 
@@ -514,11 +521,18 @@ def read_forward_manifest(path):
 def read_grad_manifest(path):
     keys = ("model", "images", "labels", "output_dir")
     jobs = []
-    for where, folder, job in read_jobs(path, {*keys, "batch"}):
+    for where, folder, job in read_jobs(path, {*keys, "batch"},
+                                        optional={"label_smoothing"}):
         batch = positive_int(where, job, "batch")
+        smoothing = finite_number(where, "label_smoothing",
+                                  job.get("label_smoothing", 0.0))
+        if not 0 <= smoothing < 1:
+            raise ToolError(f"{where}: label_smoothing {smoothing} is not in "
+                            "[0, 1)")
         model, images, labels, output_dir = job_paths(where, folder, job,
                                                       keys)
-        jobs.append(GradJob(model, images, labels, batch, output_dir))
+        jobs.append(GradJob(model, images, labels, batch, output_dir,
+                            smoothing))
     return jobs
 
 
@@ -555,7 +569,8 @@ def run_grad(manifest_path):
         variant, module = load_module(job.model, parsed)
         images = read_images(job.images, job.batch)
         labels = read_labels(job.labels, job.batch)
-        logits, loss, grads = gradients(module, images, labels)
+        logits, loss, grads = gradients(module, images, labels,
+                                        job.label_smoothing)
         output_dir = make_output_dir(job.output_dir)
         write_tensor(output_dir / "loss.bin", loss, "<f8")
         write_tensor(output_dir / "logits.bin", logits, "<f8")

@@ -43,6 +43,7 @@ public sealed class GradientRegistry
         new PadGradient(),
         new SoftmaxGradient(),
         new SoftmaxCrossEntropyLossGradient(),
+        new ReduceSumGradient(),
     ]);
 
     /// <summary>The op types that have a rule.</summary>

@@ -59,11 +59,12 @@ public sealed class TrainingArtifacts
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="opset">Default-domain opset.</param>
     /// <param name="weights">Initial weights instead of seeded ones, e.g. from <see cref="LeNetModelReader"/>.</param>
-    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null)
+    /// <param name="labelSmoothing">ε of label smoothing in the training loss (0: plain cross-entropy); see <see cref="TrainingModels.Training"/>.</param>
+    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null, double labelSmoothing = 0)
     {
         optimizer.Validate();
         LeNetModel inference = LeNet5.Build(variant, seed, opset, weights);
-        Graph training = TrainingModels.Training(variant, seed, opset, weights);
+        Graph training = TrainingModels.Training(variant, seed, opset, weights, labelSmoothing);
         Graph eval = TrainingModels.Evaluation(variant, seed, opset);
         Graph optimizerGraph = TrainingModels.Optimizer(training.Parameters, optimizer, opset);
         var trainingMetadata = new List<KeyValuePair<string, string>>
@@ -97,7 +98,7 @@ public sealed class TrainingArtifacts
         };
         IEnumerable<KeyValuePair<string, string>> optimizerMetadata = optimizer.Describe().Select(p => KeyValuePair.Create("lenet.optimizer." + p.Key, p.Value));
         return new TrainingArtifacts(
-            Write(training, "training", []),
+            Write(training, "training", labelSmoothing > 0 ? [new("lenet.loss.label_smoothing", labelSmoothing.ToString("R", CultureInfo.InvariantCulture))] : []),
             Write(eval, "eval", []),
             Write(optimizerGraph, "optimizer", optimizerMetadata),
             inference.ToOnnxBytes(),

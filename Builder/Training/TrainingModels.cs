@@ -34,10 +34,19 @@ public static class TrainingModels
     /// <param name="seed">Seed of the initial weights held by the graph's parameters.</param>
     /// <param name="opset">Default-domain opset.</param>
     /// <param name="weights">Initial weights to hold instead of seeded ones.</param>
-    public static Graph Training(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null)
+    /// <param name="labelSmoothing">
+    /// ε of label smoothing, 0 (plain cross-entropy) to below 1: the loss is the cross-entropy
+    /// against (1 − ε)·one_hot + ε/K, as torch's <c>cross_entropy(label_smoothing=ε)</c>.
+    /// </param>
+    public static Graph Training(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null, double labelSmoothing = 0)
     {
+        if (!(labelSmoothing is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing is 0 (none) to below 1.");
+        }
+
         LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true, weights: weights);
-        (Value loss, Value correct) = LossAndAccuracy(forward);
+        (Value loss, Value correct) = LossAndAccuracy(forward, (float)labelSmoothing);
         IReadOnlyList<Value> gradients = ReverseModeDifferentiator.Differentiate(forward.Graph, loss, forward.Graph.Parameters);
         forward.Graph.AddOutput(loss);
         forward.Graph.AddOutput(correct);
@@ -96,14 +105,33 @@ public static class TrainingModels
         return g;
     }
 
-    private static (Value Loss, Value Correct) LossAndAccuracy(LeNetForward forward)
+    private static (Value Loss, Value Correct) LossAndAccuracy(LeNetForward forward, float labelSmoothing = 0)
     {
         Graph g = forward.Graph;
         Value labels = g.AddInput(LabelsInput, ElementType.Int64, new TensorShape(Dim.Named(LeNetContract.BatchSymbol)));
-        (Value loss, _) = g.SoftmaxCrossEntropyLoss(forward.Logits, labels, name: LossOutput);
+        Value loss = labelSmoothing == 0
+            ? g.SoftmaxCrossEntropyLoss(forward.Logits, labels, name: LossOutput).Loss
+            : SmoothedCrossEntropy(g, forward.Logits, labels, labelSmoothing);
         Value predicted = g.ArgMax(forward.Logits, axis: 1, keepDims: false, name: "predicted");
         Value hits = g.Cast(g.Equal(predicted, labels), ElementType.Int64);
         Value correct = g.ReduceSum(hits, [], keepDims: false, name: CorrectOutput);
         return (loss, correct);
+    }
+
+    /// <summary>
+    /// Cross-entropy against (1 − ε)·one_hot(y) + ε/K, mean over the batch. With
+    /// CE = lse(z) − z_y it is CE + ε·(z_y − mean_j z_j), computed as the cross-entropy plus
+    /// Σ z·(one_hot − 1/K)·ε/N: a constant of the labels times the logits, so its gradient
+    /// (ε/N)·(one_hot − 1/K) adds to the cross-entropy's (softmax − one_hot)/N.
+    /// </summary>
+    private static Value SmoothedCrossEntropy(Graph g, Value logits, Value labels, float epsilon)
+    {
+        int classes = (int)(logits.Shape[1].Size ?? throw new GraphBuildException("Label smoothing needs the class count at build time."));
+        (Value crossEntropy, _) = g.SoftmaxCrossEntropyLoss(logits, labels, name: "cross_entropy");
+        Value batch = g.Cast(g.ReduceProdAll(g.ShapeOf(labels)), ElementType.Float);
+        Value centered = g.Sub(g.OneHot(labels, classes), g.Scalar(1f / classes));
+        Value weights = g.Div(g.Mul(centered, g.Scalar(epsilon)), batch, name: "smoothing_weights");
+        Value smoothing = g.ReduceSum(g.Mul(logits, weights), [], keepDims: false, name: "smoothing_term");
+        return g.Add(crossEntropy, smoothing, name: LossOutput);
     }
 }

@@ -38,10 +38,11 @@ internal static class ArtifactsCommand
         {
             Description = "Start from the weights of this LeNetOnnx model (e.g. a trained one) instead of seeded ones; its variant is used.",
         };
+        Option<double?> smoothing = CommonOptions.LabelSmoothing("Label smoothing ε of the training model's loss");
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "A new or empty directory; written whole or not at all.", Required = true };
         var command = new Command("artifacts", "Write training, eval, optimizer and inference models plus an initial checkpoint, all standard ONNX operators.")
         {
-            variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, opset, seed, from, output,
+            variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, smoothing, opset, seed, from, output,
         };
         command.SetAction(result =>
         {
@@ -86,7 +87,7 @@ internal static class ArtifactsCommand
                 initialSeed = Given(result, seed) ? initialSeed : imported.Seed;
             }
 
-            TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights);
+            TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights, result.GetValue(smoothing) ?? 0);
             artifacts.WriteTo(directory.FullName);
             TextWriter o = result.InvocationConfiguration.Output;
             o.WriteLine($"wrote {directory.FullName}: LeNet-5 '{artifacts.Checkpoint.Variant}', {string.Join(", ", options.Describe().Select(p => $"{p.Key} {p.Value}"))}");

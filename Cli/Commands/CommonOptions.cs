@@ -63,4 +63,20 @@ internal static class CommonOptions
             result.AddError($"{result.Option.Name} {value} is out of range; use {min} to {max}.");
         }
     }
+
+    /// <summary><c>--label-smoothing ε</c>, 0 to below 1.</summary>
+    public static Option<double?> LabelSmoothing(string description)
+    {
+        var option = new Option<double?>("--label-smoothing") { Description = description + " (0 to below 1; 0: plain cross-entropy)." };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0
+                && double.TryParse(result.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out double value)
+                && !(value is >= 0 and < 1))
+            {
+                result.AddError($"--label-smoothing {result.Tokens[^1].Value} is out of range; use 0 to below 1.");
+            }
+        });
+        return option;
+    }
 }

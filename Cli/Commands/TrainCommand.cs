@@ -39,6 +39,7 @@ internal static class TrainCommand
         schedule.AcceptOnlyFromAmong("constant", "cosine");
         var shift = new Option<int?>("--shift") { Description = "Augmentation: random shift up to N pixels." };
         var flip = new Option<bool?>("--flip") { Description = "Augmentation: random horizontal flips." };
+        Option<double?> smoothing = CommonOptions.LabelSmoothing("Override the recipe's label smoothing ε of the training loss");
         var dataSet = new Option<string>("--dataset") { Description = "fashion-mnist (default) or mnist." };
         dataSet.AcceptOnlyFromAmong("fashion-mnist", "mnist");
         var data = new Option<string>("--data") { Description = $"Directory holding (or to receive) the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path." };
@@ -54,7 +55,7 @@ internal static class TrainCommand
         var output = new Option<string>("--output", "-o") { Description = "The exported model (default models/lenet-<variant or recipe>.onnx); a model card and reference file go beside it." };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST (or MNIST) with ONNX Runtime, checkpointing every epoch, and export the model.")
         {
-            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, dataSet, data, device, tf32, threads, replicas, runDir, resume, output,
+            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, smoothing, dataSet, data, device, tf32, threads, replicas, runDir, resume, output,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -81,6 +82,7 @@ internal static class TrainCommand
                 Schedule = result.GetValue(schedule) switch { "cosine" => LearningRateScheduleKind.WarmupCosine, "constant" => LearningRateScheduleKind.Constant, _ => r.Schedule },
                 Augmentation = r.Augmentation with { MaxShift = result.GetValue(shift) ?? r.Augmentation.MaxShift, HorizontalFlip = result.GetValue(flip) ?? r.Augmentation.HorizontalFlip },
                 DataSet = result.GetValue(dataSet) ?? r.DataSet,
+                LabelSmoothing = result.GetValue(smoothing) ?? r.LabelSmoothing,
             };
             r = r with { Augmentation = r.Augmentation with { Seed = r.Seed } };
             r.Validate();

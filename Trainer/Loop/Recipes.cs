@@ -51,6 +51,7 @@ public static class Recipes
         Epochs = 30,
         Schedule = LearningRateScheduleKind.WarmupCosine,
         Augmentation = new Augmentation { MaxShift = 2, HorizontalFlip = true, Seed = 1 },
+        LabelSmoothing = 0.1,
     };
 
     /// <summary>Every recipe.</summary>

@@ -34,6 +34,12 @@ public sealed record TrainingRecipe
     /// <summary>The data set: "fashion-mnist" or "mnist".</summary>
     public string DataSet { get; init; } = "fashion-mnist";
 
+    /// <summary>
+    /// ε of label smoothing in the training loss (0: plain cross-entropy): the targets become
+    /// (1 − ε)·one_hot + ε/10, which keeps the logits moderate and the model calibrated.
+    /// </summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad value.</summary>
     public TrainingRecipe Validate()
     {
@@ -46,6 +52,11 @@ public sealed record TrainingRecipe
         if (Epochs is < 1 or > 10_000)
         {
             throw new ArgumentException($"The number of epochs must be 1 to 10,000, got {Epochs}.");
+        }
+
+        if (!(LabelSmoothing is >= 0 and < 1))
+        {
+            throw new ArgumentException($"Label smoothing must be 0 to below 1, got {LabelSmoothing}.");
         }
 
         return DataSet is "fashion-mnist" or "mnist" ? this : throw new ArgumentException($"Unknown data set '{DataSet}'; use fashion-mnist or mnist.");

@@ -64,7 +64,7 @@ public sealed class TrainingRun
     {
         Directory.CreateDirectory(options.RunDirectory);
         string checkpointPath = Path.Combine(options.RunDirectory, CheckpointFileName);
-        TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed);
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, labelSmoothing: recipe.LabelSmoothing);
         Device = DeviceSelection.Resolve(options.Device);
         Replicas = options.ReplicasFor(Device);
         Checkpoint start = options.Resume ? ResumePoint(checkpointPath) : artifacts.Checkpoint with { Properties = Properties(0, 0, 0, 0) };
@@ -196,7 +196,7 @@ public sealed class TrainingRun
     /// <summary>The recipe in one line: what a checkpoint must match to be resumed.</summary>
     public static string Describe(TrainingRecipe recipe) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}");
+        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}{(recipe.LabelSmoothing > 0 ? $", label smoothing {recipe.LabelSmoothing}" : "")}");
 
     private List<EpochMetrics> ReadMetrics(int epochs)
     {

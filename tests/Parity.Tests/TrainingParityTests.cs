@@ -23,18 +23,21 @@ public sealed class TrainingParityTests
         from optimizer in new[] { "sgd", "sgd-momentum", "sgd-nesterov", "sgd-weight-decay", "adam", "adamw" }
         select new object[] { variant, optimizer };
 
+    public static IEnumerable<object[]> GradientCases =>
+        LeNetVariants.Names.Select(n => new object[] { n, 0.0 }).Concat([["classic", 0.1], ["modern", 0.25]]);
+
     [TestMethod]
-    [DynamicData(nameof(Variants))]
-    public void Gradients_MatchTorchAutogradForEveryVariant(string variant)
+    [DynamicData(nameof(GradientCases))]
+    public void Gradients_MatchTorchAutogradForEveryVariant(string variant, double labelSmoothing)
     {
         const int batch = 16;
         using var dir = new TemporaryDirectory();
-        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(variant), Sgd(0.1), seed: 21);
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(variant), Sgd(0.1), seed: 21, labelSmoothing: labelSmoothing);
         (float[] images, long[] labels) = Batch(batch, seed: 5);
         File.WriteAllBytes(dir.File("model.onnx"), artifacts.InferenceModel);
         RawArrays.Write(dir.File("images.bin"), images);
         RawArrays.Write(dir.File("labels.bin"), labels);
-        WriteManifest(dir, new { model = "model.onnx", images = "images.bin", labels = "labels.bin", batch, output_dir = "torch" });
+        WriteManifest(dir, new { model = "model.onnx", images = "images.bin", labels = "labels.bin", batch, output_dir = "torch", label_smoothing = labelSmoothing });
         RunTorch("grad", dir);
 
         using var stepper = new ArtifactStepper(artifacts);

@@ -244,6 +244,31 @@ public sealed class GradientRuleFiniteDifferenceTests
     }
 
     [TestMethod]
+    [TestCategory("ReduceSum")]
+    [DataRow(new long[] { 1 }, true)]
+    [DataRow(new long[] { 0, 2 }, true)]
+    [DataRow(new long[0], false)]
+    [DataRow(new long[0], true)]
+    public void ReduceSumGradient_MatchesCentralDifferences(long[] axes, bool keepDims)
+    {
+        var random = new Random(Seed);
+        var g = new Graph("reduce_sum");
+        Value x = g.AddParameter("x", GradientCheck.UniformTensor(random, -1f, 1f, 2, 3, 4));
+        (Value loss, _) = GradientCheck.WeightedSum(g, g.ReduceSum(x, axes, keepDims), random);
+        GradientCheck.Check(g, loss, "ReduceSum", LinearStep, Tolerance);
+    }
+
+    [TestMethod]
+    public void ReduceSumGradient_DroppingSomeAxesIsRefusedByName()
+    {
+        var g = new Graph("reduce_sum_dropped");
+        Value x = g.AddParameter("x", GradientCheck.UniformTensor(new Random(Seed), -1f, 1f, 2, 3));
+        Value loss = g.ReduceSum(g.ReduceSum(x, [1], keepDims: false), [], keepDims: false);
+        GraphBuildException e = Assert.ThrowsExactly<GraphBuildException>(() => ReverseModeDifferentiator.Differentiate(g, loss, g.Parameters));
+        StringAssert.Contains(e.Message, "keepdims=1");
+    }
+
+    [TestMethod]
     [TestCategory("Neg")]
     public void NegGradient_MatchesCentralDifferences()
     {
