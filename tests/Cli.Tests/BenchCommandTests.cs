@@ -1,0 +1,67 @@
+using System.Text.Json;
+using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Cli.Benchmarks;
+using LeNetOnnx.Tests;
+
+namespace LeNetOnnx.Cli.Tests;
+
+/// <summary>
+/// <c>lenet bench</c> runs and reports its figures (their values are not asserted: a benchmark
+/// measures, a test does not time), except the ones that are exact: FLOP counts and allocation.
+/// </summary>
+[TestClass]
+public sealed class BenchCommandTests
+{
+    [TestMethod]
+    public void NetworkCost_OfTheClassicNet_IsTheKnownFlopCount()
+    {
+        NetworkCost cost = NetworkCost.Of(LeNet5.Build(LeNetVariants.Classic, seed: 1));
+
+        // Forward: 2 x (C1 117,600 + C3 240,000 + F5 48,000 + F6 10,080 + out 840) multiply-adds.
+        Assert.AreEqual(833_040L, cost.ForwardFlop);
+
+        // Training: forward + weight gradients (as much again) + input gradients of all but C1.
+        Assert.AreEqual(2_263_920L, cost.TrainingFlop);
+    }
+
+    [TestMethod]
+    public void Bench_Inference_ReportsEveryFigureAsJsonAndAllocatesNothingPerCall()
+    {
+        RequireFashionMnist();
+        using var temporary = new TemporaryDirectory();
+        string model = temporary.File("classic.onnx");
+        File.WriteAllBytes(model, LeNet5.Build(LeNetVariants.Classic, seed: 1).ToOnnxBytes());
+
+        CliRun run = CliRun.Of("bench", "--part", "inference", "--model", model, "--seconds", "0.2", "--callers", "8", "--json");
+
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        using JsonDocument json = JsonDocument.Parse(run.Output);
+        JsonElement root = json.RootElement;
+        foreach (string key in new[] { "inference_images_per_second", "single_p50_us", "single_p99_us", "concurrent_requests_per_second", "concurrent_p99_us" })
+        {
+            Assert.IsGreaterThan(0.0, root.GetProperty(key).GetDouble(), key);
+        }
+
+        Assert.IsLessThanOrEqualTo(root.GetProperty("single_p99_us").GetDouble(), root.GetProperty("single_p50_us").GetDouble());
+        Assert.AreEqual(0.0, root.GetProperty("single_allocated_bytes").GetDouble(), "the single-image hot path allocates nothing");
+        Assert.IsTrue(root.TryGetProperty("machine", out JsonElement machine) && machine.GetProperty("cores").GetInt32() > 0);
+    }
+
+    [TestMethod]
+    public void Bench_BadOptionsAndMissingModelAreUsageErrors()
+    {
+        CliRun.Of("bench", "--epochs", "0").AssertUsageError("--epochs 0 is out of range");
+        CliRun.Of("bench", "--seconds", "1e9").AssertUsageError("--seconds 1e9 is out of range");
+        CliRun.Of("bench", "--part", "everything").AssertUsageError("everything");
+        RequireFashionMnist();
+        CliRun.Of("bench", "--part", "inference", "--model", "/nonexistent/m.onnx", "--seconds", "0.1").AssertUsageError("does not exist");
+    }
+
+    private static void RequireFashionMnist()
+    {
+        if (!File.Exists(Path.Combine(LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz")))
+        {
+            Prerequisite.Missing($"Fashion-MNIST is not installed in {LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist).");
+        }
+    }
+}
