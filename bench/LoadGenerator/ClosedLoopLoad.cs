@@ -13,7 +13,7 @@ namespace LeNetOnnx.LoadGenerator;
 /// sends the next at once, until <see cref="LoadOptions.Duration"/> has passed. The offered load
 /// is thus "as fast as the server answers" per connection; a server past its capacity shows it in
 /// latency, 503s or timeouts. A 503 is retried at once with the next image, as the most
-/// impatient client would.
+/// impatient client would, or after its <c>Retry-After</c> with <see cref="LoadOptions.HonorRetryAfter"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -89,6 +89,13 @@ public static class ClosedLoopLoad
                         break;
                     case HttpStatusCode.ServiceUnavailable:
                         tally.Overloaded(response.Headers.RetryAfter is not null);
+                        if (options.HonorRetryAfter && response.Headers.RetryAfter?.Delta is TimeSpan retryAfter)
+                        {
+                            // Not past the end of the run: waiting is not a request.
+                            TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                            await Task.Delay(retryAfter < left ? retryAfter : left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                        }
+
                         break;
                     default:
                         tally.Other((int)response.StatusCode, Encoding.UTF8.GetString(body));

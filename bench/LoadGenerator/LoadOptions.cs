@@ -19,6 +19,12 @@ public sealed record LoadOptions
     /// <summary>How long one request may take, answer body included, before it counts as a timeout. Default 10 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether a connection that gets a 503 waits for its <c>Retry-After</c> before its next
+    /// request, as a polite client does. Default false: it retries at once, the harshest load.
+    /// </summary>
+    public bool HonorRetryAfter { get; init; }
+
     /// <summary>The server's process id, to sample its resident set size; null for none.</summary>
     public int? ServerPid { get; init; }
 

@@ -65,7 +65,7 @@ public sealed record LoadReport
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"{Options.Connections} connections, closed loop, {Elapsed.TotalSeconds:0.0} s, {Options.Server}");
+        text.AppendLine(c, $"{Options.Connections} connections, closed loop{(Options.HonorRetryAfter ? " honouring Retry-After" : "")}, {Elapsed.TotalSeconds:0.0} s, {Options.Server}");
         text.AppendLine(c, $"requests {Requests:N0} ({RequestsPerSecond:N0}/s): 200 {Ok:N0} ({OkPerSecond:N0}/s), 503 {Overloaded:N0} ({OverloadedShare:P1}), other {OtherStatuses.Values.Sum():N0}{Others()}, timeouts {Timeouts:N0}, errors {Errors:N0}");
         text.AppendLine(c, $"wrong labels {WrongLabels:N0} of {Ok:N0}; 503 without Retry-After {OverloadedWithoutRetryAfter:N0}");
         text.AppendLine(c, $"latency of 200s: p50 {Ms(OkLatency.P50)}, p90 {Ms(OkLatency.P90)}, p99 {Ms(OkLatency.P99)}, max {Ms(OkLatency.Max)}");

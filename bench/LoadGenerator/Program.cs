@@ -6,7 +6,7 @@ using LeNetOnnx.Trainer.Data;
 // A bounded load test of lenet serve on this machine; see Usage below.
 const string Usage = """
     usage: LeNetOnnx.LoadGenerator [--url http://127.0.0.1:5000] [--connections 64] [--duration 30] [--timeout 10]
-                                   [--pid PID] [--warmup 5] [--images 1000] [--data DIR] [--model models/lenet-classic.onnx]
+                                   [--pid PID] [--warmup 5] [--honor-retry-after true] [--images 1000] [--data DIR] [--model models/lenet-classic.onnx]
 
     Sends real Fashion-MNIST test images (the first --images of DIR/t10k-images-idx3-ubyte.gz) as JSON to
     POST /v1/classify of a lenet serve on a loopback address, over --connections connections in a closed
@@ -14,6 +14,7 @@ const string Usage = """
     --timeout seconds. Every 200 must carry the label --model gives the image when called directly.
     Prints requests/s, status counts, timeouts, wrong labels, latency percentiles of the 200s and, with
     --pid, the server's resident set size (start, after --warmup seconds, end, max).
+    A 503 is retried at once unless --honor-retry-after true, which waits for its Retry-After.
     Exit codes: 0 the server passed (only 200s and 503s with Retry-After, right labels, no timeouts),
     1 it did not, 2 bad arguments or inputs.
     """;
@@ -35,7 +36,7 @@ for (int i = 0; i < args.Length; i++)
     values[args[i]] = args[++i];
 }
 
-string[] known = ["--url", "--connections", "--duration", "--timeout", "--pid", "--warmup", "--images", "--data", "--model"];
+string[] known = ["--url", "--connections", "--duration", "--timeout", "--pid", "--warmup", "--images", "--data", "--model", "--honor-retry-after"];
 if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is string unknown)
 {
     return Fail($"unknown option {unknown}.");
@@ -51,6 +52,12 @@ try
         RequestTimeout = TimeSpan.FromSeconds(Number("--timeout", 10)),
         WarmUp = TimeSpan.FromSeconds(Number("--warmup", 5)),
         ServerPid = values.ContainsKey("--pid") ? Number("--pid", 0) : null,
+        HonorRetryAfter = values.GetValueOrDefault("--honor-retry-after", "false") switch
+        {
+            "true" => true,
+            "false" => false,
+            string other => throw new ArgumentException($"--honor-retry-after '{other}' is not true or false."),
+        },
     };
     options.Validate();
     string data = values.GetValueOrDefault("--data", FashionMnist.DebianDirectory);
@@ -61,7 +68,11 @@ try
     bool passed = report.WrongLabels == 0 && report.Timeouts == 0 && report.Errors == 0 && report.OtherStatuses.Count == 0 && report.OverloadedWithoutRetryAfter == 0;
     return passed ? 0 : 1;
 }
-catch (Exception e) when (e is ArgumentException or IOException or DataSetException or LeNetModelException)
+catch (ArgumentException e)
+{
+    return Fail(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+}
+catch (Exception e) when (e is IOException or DataSetException or LeNetModelException)
 {
     return Fail(e.Message);
 }
