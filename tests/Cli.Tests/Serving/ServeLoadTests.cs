@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using LeNetOnnx.LoadGenerator;
 using LeNetOnnx.Tests;
 using LeNetOnnx.Trainer.Data;
@@ -11,7 +12,7 @@ namespace LeNetOnnx.Cli.Tests.Serving;
 /// then let off again.
 /// </summary>
 [TestClass]
-public sealed class ServeLoadTests
+public sealed partial class ServeLoadTests
 {
     // The queue is smaller than the connections, so overload shows as 503s rather than as ever
     // longer waits: 256 connections with one request each can fill it four times over.
@@ -81,12 +82,30 @@ public sealed class ServeLoadTests
         Assert.IsLessThanOrEqualTo(RssGrowthBound * warmRss, endRss, $"RSS grew from {warmRss:N0} bytes after warm-up to {endRss:N0} at the end of the overload: {overload}");
 
         LoadReport? after = null;
+        var afterWindows = new List<LoadReport>();
         for (int window = 0; window < RecoveryWindows && (after is null || after.OkPerSecond < RecoveryShare * before.OkPerSecond); window++)
         {
             after = await ClosedLoopLoad.RunAsync(Phase(FewConnections, Calm), images);
+            afterWindows.Add(after);
             Log($"after, window {window + 1}", after);
             AssertServedEverything(after, "after the overload", server);
         }
+
+        // The server counted exactly what the clients got: no answer lost, none invented, no 499 (a
+        // client that gave up) or 500.
+        LoadReport[] all = [warmUp, before, overload, .. afterWindows];
+        // The server counts an answer just after writing it: the last few may lag by a moment.
+        Dictionary<string, double> served = ClassifyAnswersByStatus(await MetricsAsync(server.Url));
+        for (int retry = 0; retry < 10 && served.Values.Sum() < all.Sum(r => r.Requests); retry++)
+        {
+            await Task.Delay(200);
+            served = ClassifyAnswersByStatus(await MetricsAsync(server.Url));
+        }
+
+        Console.WriteLine($"server's count of POST /v1/classify answers by status: {string.Join(", ", served.Select(s => $"{s.Key}: {s.Value}"))}");
+        Assert.AreEqual(all.Sum(r => r.Ok), served.GetValueOrDefault("200"), "200s counted by the server and by the clients");
+        Assert.AreEqual(all.Sum(r => r.Overloaded), served.GetValueOrDefault("503"), "503s counted by the server and by the clients");
+        CollectionAssert.IsSubsetOf(served.Keys.ToArray(), new[] { "200", "503" }, "statuses the server answered");
 
         Assert.IsGreaterThanOrEqualTo(
             RecoveryShare * before.OkPerSecond,
@@ -94,6 +113,25 @@ public sealed class ServeLoadTests
             string.Create(CultureInfo.InvariantCulture, $"{FewConnections} connections got {after.OkPerSecond:N0} answers/s after the overload, {before.OkPerSecond:N0}/s before it"));
         Assert.AreEqual(0, await server.StopAsync(), server.Log);
     }
+
+    private static async Task<string> MetricsAsync(Uri server)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        return await client.GetStringAsync("/metrics");
+    }
+
+    /// <summary>The <c>lenet_http_requests_total</c> samples of <c>POST /v1/classify</c>, by status.</summary>
+    private static Dictionary<string, double> ClassifyAnswersByStatus(string metrics) =>
+        RequestSample().Matches(metrics)
+            .Where(m => m.Groups["labels"].Value.Contains("route=\"/v1/classify\"", StringComparison.Ordinal) && m.Groups["labels"].Value.Contains("method=\"POST\"", StringComparison.Ordinal))
+            .GroupBy(m => StatusLabel().Match(m.Groups["labels"].Value).Groups["status"].Value)
+            .ToDictionary(g => g.Key, g => g.Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)));
+
+    [GeneratedRegex(@"^lenet_http_requests_total\{(?<labels>[^}]*)\} (?<value>[0-9.eE+-]+)$", RegexOptions.Multiline)]
+    private static partial Regex RequestSample();
+
+    [GeneratedRegex(@"status=""(?<status>[0-9]+)""")]
+    private static partial Regex StatusLabel();
 
     private static void AssertServedEverything(LoadReport report, string when, ServeProcess server)
     {
