@@ -123,11 +123,23 @@ public sealed class TrainingRun
                 trained / trainSeconds,
                 schedule.At(step - 1));
             metrics.Add(epochMetrics);
+
+            // Metrics first: a process killed between the two writes then leaves metrics.jsonl one
+            // epoch ahead of the checkpoint (resume drops that line and trains the epoch again),
+            // never a checkpoint claiming an epoch whose line was lost.
+            WriteMetrics(metrics);
             latest = engine.Snapshot(step, epoch + 1, Properties(0, 0, 0, 0));
             CheckpointFile.Write(checkpointPath, latest);
-            WriteMetrics(metrics);
             EpochCompleted?.Invoke(epochMetrics);
             (firstBatch, lossSum, correct, carriedSeconds) = (0, 0, 0, 0);
+        }
+
+        if (confusion is null && latest.Epoch > 0)
+        {
+            // Resumed after the last epoch (killed while exporting, say): the test-set figures
+            // the export and plots need come from the checkpoint's weights, as they would have.
+            confusion = new ConfusionMatrix(Builder.LeNet.FashionMnistClasses.Names);
+            EvaluateTest(engine, buffer, confusion, predictions);
         }
 
         return new TrainingOutcome(latest, metrics, confusion, confusion is null ? [] : predictions, Device);
