@@ -34,6 +34,9 @@ public sealed record TrainingRecipe
     /// <summary>The data set: "fashion-mnist" or "mnist".</summary>
     public string DataSet { get; init; } = "fashion-mnist";
 
+    /// <summary>Train on only the first N training images (a quick experiment); null: all of them. The test set is always whole.</summary>
+    public int? TrainImages { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad value.</summary>
     public TrainingRecipe Validate()
     {
@@ -46,6 +49,11 @@ public sealed record TrainingRecipe
         if (Epochs is < 1 or > 10_000)
         {
             throw new ArgumentException($"The number of epochs must be 1 to 10,000, got {Epochs}.");
+        }
+
+        if (TrainImages is < 1)
+        {
+            throw new ArgumentException($"The number of training images must be at least 1, got {TrainImages}.");
         }
 
         return DataSet is "fashion-mnist" or "mnist" ? this : throw new ArgumentException($"Unknown data set '{DataSet}'; use fashion-mnist or mnist.");

@@ -37,7 +37,8 @@ public sealed class TrainingRun
     public TrainingRun(TrainingRecipe recipe, DataSetSplits data, TrainingRunOptions options)
     {
         this.recipe = recipe.Validate();
-        this.data = data ?? throw new ArgumentNullException(nameof(data));
+        ArgumentNullException.ThrowIfNull(data);
+        this.data = recipe.TrainImages is { } count ? data.TakeTraining(count) : data;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
@@ -195,7 +196,7 @@ public sealed class TrainingRun
     /// <summary>The recipe in one line: what a checkpoint must match to be resumed.</summary>
     public static string Describe(TrainingRecipe recipe) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}");
+        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}{(recipe.TrainImages is { } n ? $", first {n} training images" : "")}");
 
     private List<EpochMetrics> ReadMetrics(int epochs)
     {

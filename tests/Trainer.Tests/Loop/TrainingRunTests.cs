@@ -154,6 +154,21 @@ public sealed class TrainingRunTests
         AssertSameMetrics(finished.Metrics, resumed.Metrics);
     }
 
+    [TestMethod]
+    public void TrainingRun_TrainImagesTrainsOnTheFirstImagesOnlyAndIsPartOfTheRecipe()
+    {
+        using var dir = new TemporaryDirectory();
+        TrainingRecipe limited = Recipe with { TrainImages = 300 };
+        TrainingOutcome outcome = new TrainingRun(limited, Data, new TrainingRunOptions { RunDirectory = dir.Path, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
+        Assert.AreEqual(3 * 5, outcome.Checkpoint.Step, "300 images in batches of 64: 5 steps per epoch");
+        StringAssert.EndsWith(TrainingRun.Describe(limited), ", first 300 training images");
+        Assert.IsFalse(TrainingRun.Describe(Recipe).Contains("training images", StringComparison.Ordinal), "recipes without a limit keep their description (and so their checkpoints)");
+
+        var whole = new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = dir.Path, Resume = true, Device = ExecutionDevice.Cpu, Threads = 1 });
+        StringAssert.Contains(Assert.ThrowsExactly<TrainingException>(() => whole.Run()).Message, "another recipe");
+        Assert.ThrowsExactly<ArgumentException>(() => (Recipe with { TrainImages = 0 }).Validate());
+    }
+
     private static TrainingOutcome Run(string directory, int? stopAfter = null, bool resume = false) =>
         new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = directory, Resume = resume, StopAfterEpochs = stopAfter, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
 
