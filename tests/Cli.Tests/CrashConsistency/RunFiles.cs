@@ -105,6 +105,15 @@ internal sealed partial class RunFiles
         return epoch;
     }
 
+    /// <summary>Asserts that every file a finished run writes is there under its final name.</summary>
+    public void AssertAllWritten()
+    {
+        foreach (string file in FinalNames)
+        {
+            Assert.IsTrue(File.Exists(file), $"{file} was not written");
+        }
+    }
+
     /// <summary>The epoch's figures that do not depend on timing, in file order.</summary>
     public static MetricsLine[] ReadMetrics(string path)
     {
