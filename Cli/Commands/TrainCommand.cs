@@ -40,6 +40,7 @@ internal static class TrainCommand
         var shift = new Option<int?>("--shift") { Description = "Augmentation: random shift up to N pixels." };
         var flip = new Option<bool?>("--flip") { Description = "Augmentation: random horizontal flips." };
         Option<double?> smoothing = CommonOptions.LabelSmoothing("Override the recipe's label smoothing ε of the training loss");
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Train on only the first N training images, for quick experiments (the test set stays whole)." };
         var dataSet = new Option<string>("--dataset") { Description = "fashion-mnist (default) or mnist." };
         dataSet.AcceptOnlyFromAmong("fashion-mnist", "mnist");
         var data = new Option<string>("--data") { Description = $"Directory holding (or to receive) the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path." };
@@ -55,7 +56,7 @@ internal static class TrainCommand
         var output = new Option<string>("--output", "-o") { Description = "The exported model (default models/lenet-<variant or recipe>.onnx); a model card and reference file go beside it." };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST (or MNIST) with ONNX Runtime, checkpointing every epoch, and export the model.")
         {
-            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, smoothing, dataSet, data, device, tf32, threads, replicas, runDir, resume, output,
+            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, smoothing, trainLimit, dataSet, data, device, tf32, threads, replicas, runDir, resume, output,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -83,6 +84,7 @@ internal static class TrainCommand
                 Augmentation = r.Augmentation with { MaxShift = result.GetValue(shift) ?? r.Augmentation.MaxShift, HorizontalFlip = result.GetValue(flip) ?? r.Augmentation.HorizontalFlip },
                 DataSet = result.GetValue(dataSet) ?? r.DataSet,
                 LabelSmoothing = result.GetValue(smoothing) ?? r.LabelSmoothing,
+                TrainImages = result.GetValue(trainLimit) ?? r.TrainImages,
             };
             r = r with { Augmentation = r.Augmentation with { Seed = r.Seed } };
             r.Validate();
@@ -94,6 +96,15 @@ internal static class TrainCommand
             var progress = new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}"));
             DataSetSplits splits = await new DataSetProvider(new DataSetDownloader(http))
                 .LoadAsync(description, DataDirectorySearch.FromProcess(result.GetValue(data)), progress, cancellation).ConfigureAwait(false);
+            if (r.TrainImages is { } limit)
+            {
+                if (limit > splits.Train.Count)
+                {
+                    throw new UsageException($"--train-limit {limit} is more than the {splits.Train.Count:N0} training images of {description.Name}; give 1 to {splits.Train.Count}.");
+                }
+
+                splits = splits.TakeTraining(limit);
+            }
 
             string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
             if (result.GetValue(resume) && !File.Exists(Path.Combine(runDirectory, TrainingRun.CheckpointFileName)))

@@ -32,6 +32,14 @@ public sealed class DataSetSplits
         return new DataSetSplits(description, directory, train, test);
     }
 
+    /// <summary>These splits with only the first <paramref name="count"/> training images; the test split is kept whole.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    public DataSetSplits TakeTraining(int count)
+    {
+        ImageDataSet train = Train.Take(count);
+        return ReferenceEquals(train, Train) ? this : new DataSetSplits(Description, Directory, train, Test);
+    }
+
     /// <summary>
     /// Loads the four files of <paramref name="description"/> from <paramref name="directory"/>
     /// (each as .gz or raw), validates them and, where the description knows them, checks their

@@ -91,6 +91,19 @@ public sealed class ImageDataSet
     }
 
     /// <summary>
+    /// The first <paramref name="count"/> images and labels (all of them when there are fewer), with
+    /// the same sources: a quick experiment on part of a data set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    public ImageDataSet Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return count >= Count
+            ? this
+            : new ImageDataSet(Name, images[..(count * PixelsPerImage)], labels[..count], Rows, Columns, ClassCount, ImagesSource, LabelsSource);
+    }
+
+    /// <summary>
     /// Reads and validates an image file and a label file (each gzip or raw), and checks that
     /// they hold the same number of items.
     /// </summary>

@@ -40,6 +40,9 @@ public sealed record TrainingRecipe
     /// </summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>Train on only the first N training images (a quick experiment); null: all of them. The test set is always whole.</summary>
+    public int? TrainImages { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad value.</summary>
     public TrainingRecipe Validate()
     {
@@ -57,6 +60,11 @@ public sealed record TrainingRecipe
         if (!(LabelSmoothing is >= 0 and < 1))
         {
             throw new ArgumentException($"Label smoothing must be 0 to below 1, got {LabelSmoothing}.");
+        }
+
+        if (TrainImages is < 1)
+        {
+            throw new ArgumentException($"The number of training images must be at least 1, got {TrainImages}.");
         }
 
         return DataSet is "fashion-mnist" or "mnist" ? this : throw new ArgumentException($"Unknown data set '{DataSet}'; use fashion-mnist or mnist.");

@@ -38,7 +38,8 @@ public sealed class TrainingRun
     public TrainingRun(TrainingRecipe recipe, DataSetSplits data, TrainingRunOptions options)
     {
         this.recipe = recipe.Validate();
-        this.data = data ?? throw new ArgumentNullException(nameof(data));
+        ArgumentNullException.ThrowIfNull(data);
+        this.data = recipe.TrainImages is { } count ? data.TakeTraining(count) : data;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
@@ -128,11 +129,23 @@ public sealed class TrainingRun
                 trained / trainSeconds,
                 schedule.At(step - 1));
             metrics.Add(epochMetrics);
+
+            // Metrics first: a process killed between the two writes then leaves metrics.jsonl one
+            // epoch ahead of the checkpoint (resume drops that line and trains the epoch again),
+            // never a checkpoint claiming an epoch whose line was lost.
+            WriteMetrics(metrics);
             latest = engine.Snapshot(step, epoch + 1, Properties(0, 0, 0, 0));
             CheckpointFile.Write(checkpointPath, latest);
-            WriteMetrics(metrics);
             EpochCompleted?.Invoke(epochMetrics);
             (firstBatch, lossSum, correct, carriedSeconds) = (0, 0, 0, 0);
+        }
+
+        if (confusion is null && latest.Epoch > 0)
+        {
+            // Resumed after the last epoch (killed while exporting, say): the test-set figures
+            // the export and plots need come from the checkpoint's weights, as they would have.
+            confusion = new ConfusionMatrix(Builder.LeNet.FashionMnistClasses.Names);
+            EvaluateTest(engine, buffer, confusion, predictions);
         }
 
         return new TrainingOutcome(latest, metrics, confusion, confusion is null ? [] : predictions, Device);
@@ -196,7 +209,7 @@ public sealed class TrainingRun
     /// <summary>The recipe in one line: what a checkpoint must match to be resumed.</summary>
     public static string Describe(TrainingRecipe recipe) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}{(recipe.LabelSmoothing > 0 ? $", label smoothing {recipe.LabelSmoothing}" : "")}");
+        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}{(recipe.TrainImages is { } n ? $", first {n} training images" : "")}{(recipe.LabelSmoothing > 0 ? $", label smoothing {recipe.LabelSmoothing}" : "")}");
 
     private List<EpochMetrics> ReadMetrics(int epochs)
     {

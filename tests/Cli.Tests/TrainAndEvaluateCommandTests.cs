@@ -46,9 +46,32 @@ public sealed class TrainAndEvaluateCommandTests
     [DataRow("--device", "tpu", "tpu")]
     [DataRow("--device", "cuda", "-p:OnnxRuntimeFlavor=Gpu")]
     [DataRow("--optimizer", "lion", "lion")]
+    [DataRow("--train-limit", "0", "training images")]
     public void Train_RejectsBadOptionsBeforeTraining(string option, string value, string mentions)
     {
         CliRun.Of("train", option, value, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError(mentions);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(temporary.Path));
+    }
+
+    [TestMethod]
+    public void Train_TrainLimitTrainsOnTheFirstImagesAndSaysSoInTheModel()
+    {
+        RequireFashionMnist();
+        string model = temporary.File("m.onnx");
+        CliRun train = CliRun.Of("train", "--epochs", "1", "--train-limit", "512", "--threads", "1", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", model);
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        StringAssert.Contains(train.Output, "first 512 training images");
+        Assert.AreEqual(2, LeNetOnnx.Builder.Training.CheckpointFile.Read(temporary.File("run/checkpoint.lnck")).Step, "512 images in batches of 256");
+        using LeNetClassifier classifier = LeNetClassifier.Load(model);
+        StringAssert.EndsWith(classifier.Metadata["lenet.recipe"], ", first 512 training images");
+        StringAssert.Contains(File.ReadAllText(temporary.File("m.md")), "512 training and 10,000 test images");
+    }
+
+    [TestMethod]
+    public void Train_TrainLimitAboveTheDataSetIsAUsageError()
+    {
+        RequireFashionMnist();
+        CliRun.Of("train", "--train-limit", "60001", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError("--train-limit 60001 is more than the 60,000 training images");
         Assert.IsEmpty(Directory.GetFileSystemEntries(temporary.Path));
     }
 

@@ -107,8 +107,75 @@ public sealed class TrainingRunTests
         StringAssert.StartsWith(lines[2], "{\"epoch\":3,");
     }
 
+    [TestMethod]
+    public void TrainingRun_FailingToWriteMetricsLeavesNoCheckpointClaimingThatEpoch()
+    {
+        using var whole = new TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
+        TrainingOutcome uninterrupted = Run(whole.Path);
+
+        // A directory under the metrics file's name makes its write fail, as a kill between the
+        // epoch's two writes would cut it short.
+        Directory.CreateDirectory(dir.File(TrainingRun.MetricsFileName));
+        Assert.ThrowsExactly<ArgumentException>(() => Run(dir.Path));
+        Assert.IsFalse(File.Exists(dir.File(TrainingRun.CheckpointFileName)), "a checkpoint of epoch 1 without its metrics line would lose that line on resume");
+
+        Directory.Delete(dir.File(TrainingRun.MetricsFileName));
+        TrainingOutcome rerun = Run(dir.Path);
+        AssertSameMetrics(uninterrupted.Metrics, rerun.Metrics);
+    }
+
+    [TestMethod]
+    public void TrainingRun_ResumeDropsAMetricsLineWhoseCheckpointWasNotWritten()
+    {
+        using var whole = new TemporaryDirectory();
+        using var split = new TemporaryDirectory();
+        Run(whole.Path);
+        Run(split.Path, stopAfter: 1);
+
+        // Killed after writing epoch 2's metrics line, before its checkpoint.
+        File.WriteAllLines(split.File(TrainingRun.MetricsFileName), File.ReadAllLines(whole.File(TrainingRun.MetricsFileName))[..2]);
+        TrainingOutcome resumed = Run(split.Path, resume: true);
+
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, resumed.Metrics.Select(m => m.Epoch).ToArray());
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, File.ReadAllLines(split.File(TrainingRun.MetricsFileName)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32()).ToArray());
+    }
+
+    [TestMethod]
+    public void TrainingRun_ResumedAfterTheLastEpochStillReportsTheTestSet()
+    {
+        using var dir = new TemporaryDirectory();
+        TrainingOutcome finished = Run(dir.Path);
+        TrainingOutcome resumed = Run(dir.Path, resume: true);
+        Assert.IsNotNull(resumed.TestConfusion, "the export and the plots need the test confusion matrix");
+        Assert.AreEqual(finished.TestConfusion!.Accuracy, resumed.TestConfusion.Accuracy);
+        CollectionAssert.AreEqual(finished.TestPredictions.ToArray(), resumed.TestPredictions.ToArray());
+        Assert.AreEqual(finished.Checkpoint.Step, resumed.Checkpoint.Step);
+        AssertSameMetrics(finished.Metrics, resumed.Metrics);
+    }
+
+    [TestMethod]
+    public void TrainingRun_TrainImagesTrainsOnTheFirstImagesOnlyAndIsPartOfTheRecipe()
+    {
+        using var dir = new TemporaryDirectory();
+        TrainingRecipe limited = Recipe with { TrainImages = 300 };
+        TrainingOutcome outcome = new TrainingRun(limited, Data, new TrainingRunOptions { RunDirectory = dir.Path, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
+        Assert.AreEqual(3 * 5, outcome.Checkpoint.Step, "300 images in batches of 64: 5 steps per epoch");
+        StringAssert.EndsWith(TrainingRun.Describe(limited), ", first 300 training images");
+        Assert.IsFalse(TrainingRun.Describe(Recipe).Contains("training images", StringComparison.Ordinal), "recipes without a limit keep their description (and so their checkpoints)");
+
+        var whole = new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = dir.Path, Resume = true, Device = ExecutionDevice.Cpu, Threads = 1 });
+        StringAssert.Contains(Assert.ThrowsExactly<TrainingException>(() => whole.Run()).Message, "another recipe");
+        Assert.ThrowsExactly<ArgumentException>(() => (Recipe with { TrainImages = 0 }).Validate());
+    }
+
     private static TrainingOutcome Run(string directory, int? stopAfter = null, bool resume = false) =>
         new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = directory, Resume = resume, StopAfterEpochs = stopAfter, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
+
+    private static void AssertSameMetrics(IReadOnlyList<EpochMetrics> expected, IReadOnlyList<EpochMetrics> actual) =>
+        CollectionAssert.AreEqual(
+            expected.Select(m => (m.Epoch, m.Loss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy)).ToArray(),
+            actual.Select(m => (m.Epoch, m.Loss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy)).ToArray());
 
     private static void AssertSameTensors(Checkpoint expected, Checkpoint actual)
     {
