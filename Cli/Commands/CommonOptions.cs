@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using LeNetOnnx.Builder.Ir;
 using LeNetOnnx.Builder.LeNet;
@@ -51,4 +52,19 @@ internal static class CommonOptions
         Description = "Seed of the initial weights; the same seed gives the same bytes.",
         DefaultValueFactory = _ => 1UL,
     };
+
+    /// <summary>A validator: a number outside minimum..maximum is a parse error naming the option and the range.</summary>
+    public static void InRange(System.CommandLine.Parsing.OptionResult result, double minimum, double maximum)
+    {
+        // A token that is not a number is reported by the parser itself.
+        if (result.Tokens.Count > 0
+            && double.TryParse(result.Tokens[^1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            && !(value >= minimum && value <= maximum))
+        {
+            string range = maximum >= int.MaxValue
+                ? string.Create(CultureInfo.InvariantCulture, $"{minimum} or more")
+                : string.Create(CultureInfo.InvariantCulture, $"{minimum} to {maximum}");
+            result.AddError($"{result.Option.Name} {result.Tokens[^1].Value} is out of range; use {range}.");
+        }
+    }
 }
