@@ -38,37 +38,6 @@ public sealed class TrainAndEvaluateCommandTests
         StringAssert.Contains(evaluate.Output, "9 Ankle boot");
     }
 
-    [TestMethod]
-    [DataRow("--recipe", "lenet-zoo", "lenet-zoo")]
-    [DataRow("--epochs", "0", "epochs")]
-    [DataRow("--batch-size", "-3", "batch size")]
-    [DataRow("--lr", "-1", "learning rate")]
-    [DataRow("--device", "tpu", "tpu")]
-    [DataRow("--device", "cuda", "-p:OnnxRuntimeFlavor=Gpu")]
-    [DataRow("--optimizer", "lion", "lion")]
-    public void Train_RejectsBadOptionsBeforeTraining(string option, string value, string mentions)
-    {
-        CliRun.Of("train", option, value, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError(mentions);
-        Assert.IsEmpty(Directory.GetFileSystemEntries(temporary.Path));
-    }
-
-    [TestMethod]
-    public void Train_ResumeWithoutACheckpointSaysSo()
-    {
-        RequireFashionMnist();
-        CliRun.Of("train", "--resume", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError("does not exist");
-    }
-
-    [TestMethod]
-    public void Evaluate_MissingCorruptOrForeignModelsAreUsageErrors()
-    {
-        CliRun.Of("evaluate", "--model", temporary.File("missing.onnx")).AssertUsageError("does not exist");
-        File.WriteAllBytes(temporary.File("corrupt.onnx"), LeNet5.Build(LeNetVariants.Classic).ToOnnxBytes()[..5000]);
-        CliRun.Of("evaluate", "--model", temporary.File("corrupt.onnx")).AssertUsageError("cannot be used");
-        File.WriteAllText(temporary.File("text.onnx"), "not a model");
-        CliRun.Of("evaluate", "--model", temporary.File("text.onnx")).AssertUsageError("cannot be used");
-    }
-
     private static void RequireFashionMnist()
     {
         if (File.Exists(Path.Combine(DebianFashionMnist, "t10k-images-idx3-ubyte.gz")))
