@@ -145,6 +145,7 @@ public sealed class BadInputMatrixTests
             Cli("train", "run directory on a full disk", OutputFailed, "No space left on device", "--epochs", "1", "--data", "{debian}", "--run-dir", "{full}/run", "-o", "{dir}/m.onnx"),
             Cli("train", "output directory is read-only", BadInput, "{readonly}", "--epochs", "1", "--data", "{debian}", "--run-dir", "{dir}/run", "-o", "{readonly}/m.onnx"),
             Cli("train", "output on a full disk", OutputFailed, "No space left on device", "--epochs", "1", "--data", "{debian}", "--run-dir", "{dir}/run", "-o", "{full}/m.onnx"),
+            Cli("train", "output on a full disk, a previous model stays", OutputFailed, "No space left on device", "--epochs", "1", "--data", "{debian}", "--run-dir", "{dir}/run", "-o", "{full}/m.onnx") with { Files = [File("{full}/m.onnx", BadFiles.Garbage)] },
             Cli("train", "output is a directory", BadInput, "is a directory", "--epochs", "1", "--run-dir", "{dir}/run", "-o", "{dir}"),
             Cli("train", "output parent is a file", BadInput, "{dir}/file", "--epochs", "1", "--data", "{debian}", "--run-dir", "{dir}/run", "-o", "{dir}/file/m.onnx") with { Files = [File("{dir}/file", BadFiles.Garbage)] },
         ];
@@ -188,6 +189,7 @@ public sealed class BadInputMatrixTests
             Input("picture truncated", "'{dir}/p.png'", png, () => BadFiles.Cut(BadFiles.Picture(), 60), png),
             Input("JPEG corrupt", "'{dir}/p.jpg'", "{dir}/p.jpg", BadFiles.CorruptJpeg, "{dir}/p.jpg"),
             Input("IDX wrong magic", "{dir}/i.idx", "{dir}/i.idx", () => BadFiles.IdxImages(3, magic: 2052), "{dir}/i.idx"),
+            Input("IDX of zero images", "holds no images", "{dir}/i.idx", () => BadFiles.IdxImages(0), "{dir}/i.idx"),
             Input("IDX labels file", "is an IDX labels file", "{dir}/i.idx", () => BadFiles.IdxLabels(3), "{dir}/i.idx"),
             Input("IDX truncated", "truncated", "{dir}/i.idx", () => BadFiles.Cut(BadFiles.IdxImages(3), 16 + 784 + 5), "{dir}/i.idx:1"),
             Input("IDX empty", "{dir}/i.idx", "{dir}/i.idx", BadFiles.Empty, "{dir}/i.idx"),
@@ -270,6 +272,7 @@ public sealed class BadInputMatrixTests
             Bad("HTTP not an image", () => HttpRequestCase.Content(Encoding.ASCII.GetBytes("this is not a picture at all"), "image/png"), "not a picture SkiaSharp can read"),
             Bad("HTTP truncated PNG", () => HttpRequestCase.Content(BadFiles.Cut(BadFiles.Picture(), 80), "image/png"), "could not be decoded"),
             Bad("HTTP corrupt JPEG", () => HttpRequestCase.Content(BadFiles.CorruptJpeg(), "image/jpeg"), "is not a picture"),
+            Bad("HTTP headerless bytes Skia takes for WBMP", () => HttpRequestCase.Content(BadFiles.IdxImages(1, magic: 2052), "image/png"), "is not a picture"),
             Bad("HTTP empty PNG", () => HttpRequestCase.Content([], "image/png"), "The body is empty"),
             Bad("HTTP unknown invert mode", () => HttpRequestCase.Content(BadFiles.Picture(), "image/png"), "?invert=sideways is not auto, always or never", classify + "?invert=sideways"),
             new HttpRequestCase("HTTP body over the limit", classify, () => HttpRequestCase.Json(new string(' ', (int)ServeOptions.DefaultMaxRequestBytes + 1)), HttpStatusCode.RequestEntityTooLarge, "larger than the 1,048,576 bytes allowed"),
