@@ -14,6 +14,9 @@ namespace LeNetOnnx.Cli;
 /// </summary>
 internal static class LenetApp
 {
+    // EROFS: .NET reports a read-only file system as a plain IOException carrying the errno.
+    private const int ReadOnlyFileSystem = 30;
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         RootCommand root = CreateRoot();
@@ -33,7 +36,7 @@ internal static class LenetApp
         catch (Exception e)
         {
             (int code, string message) = Describe(e);
-            error.WriteLine($"lenet: {message}");
+            error.WriteLine($"lenet: {(code == ExitCodes.InternalError ? message : OneLine(message))}");
             return code;
         }
     }
@@ -44,13 +47,25 @@ internal static class LenetApp
         UsageException or ArgumentException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
             or DataSetException or DataSetDownloadException or TrainingException or ExecutionDeviceException
             => (ExitCodes.BadInput, e.Message),
-        UnauthorizedAccessException => (ExitCodes.BadInput, $"cannot write the output: {e.Message}"),
+        UnauthorizedAccessException => (ExitCodes.BadInput, CannotWrite(e.Message)),
+        IOException when e.HResult == ReadOnlyFileSystem => (ExitCodes.BadInput, CannotWrite(e.Message) + "; give a writable directory"),
         IOException => (ExitCodes.OutputFailed, $"writing the output failed, nothing was left behind: {e.Message}"),
 
         // A bug, not a user mistake: one line by default, the stack trace on request.
         _ => (ExitCodes.InternalError, $"internal error: {e.GetType().Name}: {e.Message}"
             + (Environment.GetEnvironmentVariable("LENET_DEBUG") == "1" ? Environment.NewLine + e : " (set LENET_DEBUG=1 for details)")),
     };
+
+    private static string CannotWrite(string message) =>
+        message.StartsWith("Cannot write ", StringComparison.Ordinal) ? message : $"cannot write the output: {message}";
+
+    /// <summary>
+    /// A message as one line: some messages list their points on lines of their own (a model that
+    /// breaks the contract in several ways, an argument's actual value), and a user's failure is
+    /// one line on stderr.
+    /// </summary>
+    internal static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.StartsWith("- ", StringComparison.Ordinal) ? l[2..] : l));
 
     internal static RootCommand CreateRoot() => new("LeNetOnnx: build, train and serve LeNet-5 as ONNX.")
     {

@@ -41,12 +41,25 @@ public static class AtomicFile
 
             File.Move(temporary, fullPath, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw Naming(fullPath, e);
+        }
         catch
         {
             TryDelete(temporary);
             throw;
         }
     }
+
+    /// <summary>The failure, its message naming the output rather than the temporary file it happened in.</summary>
+    private static Exception Naming(string target, Exception e) => e switch
+    {
+        OutputWriteException => e,
+        IOException io => new OutputWriteException(target, io),
+        _ => new UnauthorizedAccessException($"Cannot write '{target}': {e.Message}", e),
+    };
 
     private static void TryDelete(string path)
     {

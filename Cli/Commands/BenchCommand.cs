@@ -24,15 +24,15 @@ internal static class BenchCommand
         part.AcceptOnlyFromAmong(Parts);
         var model = new Option<FileInfo>("--model", "-m") { Description = "The model for the inference figures.", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", "lenet-classic.onnx")) };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Training epochs of the d2l recipe (the per-epoch figure is the mean after the first).", DefaultValueFactory = _ => 3 };
-        epochs.Validators.Add(r => CommonOptions.RequireInRange(r, 1, 100));
+        epochs.Validators.Add(r => CommonOptions.InRange(r, 1, 100));
         var threads = new Option<int>("--threads") { Description = "Intra-op threads in all, for training and inference (0: one per core).", DefaultValueFactory = _ => 0 };
-        threads.Validators.Add(r => CommonOptions.RequireInRange(r, 0, 256));
+        threads.Validators.Add(r => CommonOptions.InRange(r, 0, 256));
         var replicas = new Option<int>("--replicas") { Description = "Training replicas (0: the train command's default).", DefaultValueFactory = _ => 0 };
-        replicas.Validators.Add(r => CommonOptions.RequireInRange(r, 0, 64));
+        replicas.Validators.Add(r => CommonOptions.InRange(r, 0, 64));
         var batch = new Option<int>("--batch") { Description = "Batch size of the inference throughput figure.", DefaultValueFactory = _ => 256 };
-        batch.Validators.Add(r => CommonOptions.RequireInRange(r, 1, 10_000));
+        batch.Validators.Add(r => CommonOptions.InRange(r, 1, 10_000));
         var callers = new Option<int>("--callers") { Description = "Concurrent single-image callers through the batching front.", DefaultValueFactory = _ => 64 };
-        callers.Validators.Add(r => CommonOptions.RequireInRange(r, 1, 4096));
+        callers.Validators.Add(r => CommonOptions.InRange(r, 1, 4096));
         var seconds = new Option<double>("--seconds") { Description = "Duration of each inference measurement.", DefaultValueFactory = _ => 3.0 };
         seconds.Validators.Add(r =>
         {

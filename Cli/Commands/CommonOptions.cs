@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using LeNetOnnx.Builder.Ir;
 using LeNetOnnx.Builder.LeNet;
@@ -52,15 +53,18 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 1UL,
     };
 
-    /// <summary>Adds an error when the option's integer is outside <paramref name="min"/>..<paramref name="max"/>.</summary>
-    public static void RequireInRange(System.CommandLine.Parsing.OptionResult result, int min, int max)
+    /// <summary>A validator: a number outside minimum..maximum is a parse error naming the option and the range.</summary>
+    public static void InRange(System.CommandLine.Parsing.OptionResult result, double minimum, double maximum)
     {
         // A token that is not a number is reported by the parser itself.
         if (result.Tokens.Count > 0
-            && int.TryParse(result.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out int value)
-            && (value < min || value > max))
+            && double.TryParse(result.Tokens[^1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            && !(value >= minimum && value <= maximum))
         {
-            result.AddError($"{result.Option.Name} {value} is out of range; use {min} to {max}.");
+            string range = maximum >= int.MaxValue
+                ? string.Create(CultureInfo.InvariantCulture, $"{minimum} or more")
+                : string.Create(CultureInfo.InvariantCulture, $"{minimum} to {maximum}");
+            result.AddError($"{result.Option.Name} {result.Tokens[^1].Value} is out of range; use {range}.");
         }
     }
 

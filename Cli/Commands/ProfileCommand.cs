@@ -21,6 +21,10 @@ internal static class ProfileCommand
         var steps = new Option<int>("--steps") { Description = "Training steps profiled (after 5 warm-up steps).", DefaultValueFactory = _ => 30 };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads (0: one per core).", DefaultValueFactory = _ => 1 };
         var top = new Option<int>("--top") { Description = "Rows per table.", DefaultValueFactory = _ => 12 };
+        batch.Validators.Add(r => CommonOptions.InRange(r, 1, 65_536));
+        steps.Validators.Add(r => CommonOptions.InRange(r, 1, int.MaxValue));
+        threads.Validators.Add(r => CommonOptions.InRange(r, 0, int.MaxValue));
+        top.Validators.Add(r => CommonOptions.InRange(r, 1, int.MaxValue));
         var command = new Command("profile", "Profile training steps with ONNX Runtime's profiler and print the kernel time per op type and per node.")
         {
             variant, optimizer, batch, steps, threads, top,
@@ -29,11 +33,6 @@ internal static class ProfileCommand
         {
             int size = result.GetValue(batch);
             int count = result.GetValue(steps);
-            if (size < 1 || count < 1)
-            {
-                throw new UsageException("--batch-size and --steps must be at least 1.");
-            }
-
             var options = new OptimizerOptions { Kind = OptimizerOptions.ParseKind(result.GetValue(optimizer)!), LearningRate = 0.01 };
             TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(result.GetValue(variant)!), options);
             string directory = Directory.CreateTempSubdirectory("lenet-profile-").FullName;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using LeNetOnnx.Cli.Serving;
 using LeNetOnnx.Runtime;
 
@@ -27,10 +26,10 @@ internal static class ServeCommand
         };
         var queue = new Option<int>("--queue") { Description = "Single images that may wait for a batch; beyond them requests get 503 with Retry-After.", DefaultValueFactory = _ => new BatchingOptions().QueueCapacity };
         var maxRequestBytes = new Option<long>("--max-request-bytes") { Description = "The largest request body accepted; larger ones get 413.", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBytes };
-        maxBatch.Validators.Add(r => InRange(r, 1, BatchingOptions.MaxMaxBatchSize));
-        maxDelay.Validators.Add(r => InRange(r, 0, BatchingOptions.MaxMaxDelay.TotalMilliseconds));
-        queue.Validators.Add(r => InRange(r, 1, int.MaxValue));
-        maxRequestBytes.Validators.Add(r => InRange(r, 1, long.MaxValue));
+        maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.MaxMaxBatchSize));
+        maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.MaxMaxDelay.TotalMilliseconds));
+        queue.Validators.Add(r => CommonOptions.InRange(r, 1, int.MaxValue));
+        maxRequestBytes.Validators.Add(r => CommonOptions.InRange(r, 1, long.MaxValue));
         var command = new Command("serve", "Serve a model over HTTP: POST /v1/classify (PNG, JPEG or JSON pixels), GET /healthz, GET /metrics (Prometheus).")
         {
             model, urls, maxBatch, maxDelay, queue, maxRequestBytes,
@@ -69,19 +68,5 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static void InRange(System.CommandLine.Parsing.OptionResult result, double minimum, double maximum)
-    {
-        // A token that is not a number is reported by the parser itself.
-        if (result.Tokens.Count > 0
-            && double.TryParse(result.Tokens[^1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            && !(value >= minimum && value <= maximum))
-        {
-            string range = maximum >= int.MaxValue
-                ? string.Create(CultureInfo.InvariantCulture, $"{minimum} or more")
-                : string.Create(CultureInfo.InvariantCulture, $"{minimum} to {maximum}");
-            result.AddError($"{result.Option.Name} {result.Tokens[^1].Value} is out of range; use {range}.");
-        }
     }
 }

@@ -48,9 +48,10 @@ internal static class TrainCommand
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var tf32 = new Option<bool>("--tf32") { Description = "CUDA only: allow TF32 math (off by default, for parity)." };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads in all (0: one per core), shared among the replicas.", DefaultValueFactory = _ => 0 };
-        threads.Validators.Add(r => CommonOptions.RequireInRange(r, 0, 256));
+        threads.Validators.Add(r => CommonOptions.InRange(r, 0, 256));
         var replicas = new Option<int>("--replicas") { Description = "Sessions training on slices of every batch in parallel, gradients averaged (0: 2 on CPU, 1 on CUDA); a resumed run must keep its count.", DefaultValueFactory = _ => 0 };
-        replicas.Validators.Add(r => CommonOptions.RequireInRange(r, 0, 64));
+        replicas.Validators.Add(r => CommonOptions.InRange(r, 0, 64));
+        shift.Validators.Add(r => CommonOptions.InRange(r, 0, Augmentation.LargestShift));
         var runDir = new Option<string>("--run-dir") { Description = "Where the checkpoint and metrics.jsonl go (default runs/<recipe>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
         var output = new Option<string>("--output", "-o") { Description = "The exported model (default models/lenet-<variant or recipe>.onnx); a model card and reference file go beside it." };
@@ -89,6 +90,15 @@ internal static class TrainCommand
             r = r with { Augmentation = r.Augmentation with { Seed = r.Seed } };
             r.Validate();
             ExecutionDevice chosen = DeviceSelection.Resolve(Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true));
+            string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
+            string outputPath = result.GetValue(output) ?? Path.Combine("models", $"lenet-{(r.Name == "d2l" ? r.Variant.Variant : r.Name)}.onnx");
+            if (Directory.Exists(outputPath))
+            {
+                throw new UsageException($"--output '{Path.GetFullPath(outputPath)}' is a directory; give the path of the .onnx file to write.");
+            }
+
+            OutputLocation.CheckWritable(runDirectory, "--run-dir");
+            OutputLocation.CheckWritable(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, "--output");
             TextWriter console = result.InvocationConfiguration.Output;
             TextWriter log = result.InvocationConfiguration.Error;
             DataSetDescription description = r.DataSet == "mnist" ? Mnist.Description : FashionMnist.Description;
@@ -106,13 +116,11 @@ internal static class TrainCommand
                 splits = splits.TakeTraining(limit);
             }
 
-            string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
             if (result.GetValue(resume) && !File.Exists(Path.Combine(runDirectory, TrainingRun.CheckpointFileName)))
             {
                 throw new UsageException($"--resume: the checkpoint '{Path.GetFullPath(Path.Combine(runDirectory, TrainingRun.CheckpointFileName))}' does not exist; give the --run-dir of the run to continue.");
             }
 
-            string outputPath = result.GetValue(output) ?? Path.Combine("models", $"lenet-{(r.Name == "d2l" ? r.Variant.Variant : r.Name)}.onnx");
             var run = new TrainingRun(r, splits, new TrainingRunOptions
             {
                 RunDirectory = runDirectory,

@@ -81,7 +81,10 @@ internal static partial class InputImages
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new UsageException($"'{path}' does not exist.");
+            // The parser hands an unknown option to INPUT, which takes any number of words.
+            throw new UsageException(path.StartsWith('-')
+                ? $"'{path}' is neither an option of 'lenet predict' nor an existing file; see 'lenet predict --help'."
+                : $"'{path}' does not exist.");
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

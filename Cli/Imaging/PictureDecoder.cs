@@ -22,7 +22,9 @@ internal static class PictureDecoder
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPixels, Array.MaxLength / 4);
         using var data = SKData.CreateCopy(bytes);
         using SKCodec? codec = SKCodec.Create(data);
-        if (codec is null)
+        // WBMP has no signature: Skia takes any file starting with two zero bytes (an IDX file
+        // with a damaged magic, say) for one. Nobody sends a WBMP to a garment classifier.
+        if (codec is null || codec.EncodedFormat == SKEncodedImageFormat.Wbmp)
         {
             throw new PictureFormatException(PictureProblem.NotAPicture, "is not a picture SkiaSharp can read (PNG or JPEG)");
         }

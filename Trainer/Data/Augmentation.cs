@@ -23,6 +23,9 @@ namespace LeNetOnnx.Trainer.Data;
 /// </example>
 public readonly record struct Augmentation
 {
+    /// <summary>The largest <see cref="MaxShift"/> accepted, in pixels.</summary>
+    public const int LargestShift = 8;
+
     /// <summary>No augmentation: images are used as they are.</summary>
     public static Augmentation None => default;
 
@@ -30,7 +33,7 @@ public readonly record struct Augmentation
     public int MaxShift
     {
         get;
-        init => field = value is >= 0 and <= 8 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "A shift of 0 to 8 pixels.");
+        init => field = value is >= 0 and <= LargestShift ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"A shift of 0 to {LargestShift} pixels.");
     }
 
     /// <summary>Whether images are flipped left-right with probability ½ (right for clothing, wrong for digits).</summary>

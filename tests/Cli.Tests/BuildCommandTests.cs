@@ -37,40 +37,4 @@ public sealed class BuildCommandTests
         Assert.AreEqual(0, CliRun.Of("build", "-o", file).ExitCode);
         CollectionAssert.AreEqual(LeNet5.Build(LeNetVariants.Classic).ToOnnxBytes(), File.ReadAllBytes(file));
     }
-
-    [TestMethod]
-    public void Build_IntoAMissingDirectoryFailsWithoutWriting()
-    {
-        string file = Path.Combine(directory, "missing", "m.onnx");
-        CliRun.Of("build", "-o", file).AssertUsageError("does not exist");
-        Assert.IsEmpty(Directory.GetFileSystemEntries(directory));
-    }
-
-    [TestMethod]
-    public void Build_ToADirectoryOrDeviceIsRefused()
-    {
-        CliRun.Of("build", "-o", directory).AssertUsageError("is a directory");
-        if (OperatingSystem.IsLinux())
-        {
-            CliRun.Of("build", "-o", "/dev/null").AssertUsageError("not a regular file");
-        }
-    }
-
-    [TestMethod]
-    [DataRow("--opset", "12", "Opset 12")]
-    [DataRow("--opset", "22", "Opset 22")]
-    [DataRow("--opset", "seventeen", "seventeen")]
-    [DataRow("--variant", "lenet-4", "lenet-4")]
-    [DataRow("--seed", "-1", "-1")]
-    [DataRow("--frobnicate", "1", "--frobnicate")]
-    public void Build_RejectsBadOptionsWithOneLine(string option, string value, string mentions)
-    {
-        string file = Path.Combine(directory, "m.onnx");
-        CliRun.Of("build", "-o", file, option, value).AssertUsageError(mentions);
-        Assert.IsFalse(File.Exists(file));
-    }
-
-    [TestMethod]
-    public void Build_WithoutOutputSaysItIsRequired() =>
-        CliRun.Of("build").AssertUsageError("--output");
 }

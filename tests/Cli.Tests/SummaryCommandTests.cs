@@ -33,10 +33,6 @@ public sealed class SummaryCommandTests
     }
 
     [TestMethod]
-    public void Summary_UnknownVariantListsTheValidOnes() =>
-        CliRun.Of("summary", "--variant", "nope").AssertUsageError("classic, relu-max, tanh-max, sigmoid-max, original, modern");
-
-    [TestMethod]
     [DataRow]
     [DataRow("build")]
     [DataRow("summary")]
