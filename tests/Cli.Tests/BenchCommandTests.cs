@@ -27,7 +27,7 @@ public sealed class BenchCommandTests
     [TestMethod]
     public void Bench_Inference_ReportsEveryFigureAsJsonAndAllocatesNothingPerCall()
     {
-        RequireFashionMnist();
+        RealFashionMnist.Require();
         using var temporary = new TemporaryDirectory();
         string model = temporary.File("classic.onnx");
         File.WriteAllBytes(model, LeNet5.Build(LeNetVariants.Classic, seed: 1).ToOnnxBytes());
@@ -53,15 +53,7 @@ public sealed class BenchCommandTests
         CliRun.Of("bench", "--epochs", "0").AssertUsageError("--epochs 0 is out of range");
         CliRun.Of("bench", "--seconds", "1e9").AssertUsageError("--seconds 1e9 is out of range");
         CliRun.Of("bench", "--part", "everything").AssertUsageError("everything");
-        RequireFashionMnist();
+        RealFashionMnist.Require();
         CliRun.Of("bench", "--part", "inference", "--model", "/nonexistent/m.onnx", "--seconds", "0.1").AssertUsageError("does not exist");
-    }
-
-    private static void RequireFashionMnist()
-    {
-        if (!File.Exists(Path.Combine(LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist).");
-        }
     }
 }

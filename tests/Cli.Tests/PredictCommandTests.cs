@@ -21,9 +21,6 @@ public sealed class PredictCommandTests
     // The first test images: an ankle boot, a pullover, a trouser, a trouser, a shirt, a trouser.
     private static readonly int[] Samples = [0, 1, 2, 3, 4, 5];
 
-    private static readonly Lazy<ImageDataSet> FashionTest = new(() => ImageDataSet.Load(
-        "Fashion-MNIST test", TestImagesFile, Path.Combine(DebianFashionMnist, "t10k-labels-idx1-ubyte.gz")));
-
     private readonly TemporaryDirectory temporary = new();
 
     [TestCleanup]
@@ -33,7 +30,7 @@ public sealed class PredictCommandTests
     public void Predict_DataSetImagesAsPng_GiveTheLabelsOfTheirRawPixels()
     {
         string model = TrainedModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         string[] files = [.. Samples.Select(i => WritePicture($"test-{i}.png", test.Image(i), scale: 1, (p, _, _) => new SKColor(p, p, p)))];
 
         CliRun run = CliRun.Of(["predict", "--model", model, .. files]);
@@ -58,7 +55,7 @@ public sealed class PredictCommandTests
     public void Predict_DarkOnTintedPaperAtTripleSize_IsInvertedAndGivesTheSameLabels(string format)
     {
         string model = TrainedModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
 
         // Black ink on cream paper (luma 237), each pixel drawn as a 3x3 block.
         var paper = new SKColor(255, 236, 200);
@@ -81,7 +78,7 @@ public sealed class PredictCommandTests
     public void Predict_ObjectOnALargeMargin_IsTrimmedToTheObject()
     {
         string model = TrainedModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
 
         // Dark ink at 3x, off-centre on a 240x180 white page with faint paper noise.
         var random = new Random(7);
@@ -114,7 +111,7 @@ public sealed class PredictCommandTests
     public void Predict_TransparentBackground_IsBackgroundWhicheverColourTheObjectIs()
     {
         string model = TrainedModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         ReadOnlySpan<byte> boot = test.Image(0);
         string white = WritePicture("white.png", boot, scale: 2, (p, _, _) => new SKColor(255, 255, 255, p));
         string black = WritePicture("black.png", boot, scale: 2, (p, _, _) => new SKColor(0, 0, 0, p));
@@ -148,7 +145,7 @@ public sealed class PredictCommandTests
     public void Predict_IdxRanges_GiveOneAnswerPerImageWithTheTopLines()
     {
         string model = TrainedModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
 
         CliRun run = CliRun.Of("predict", "--model", model, "--top", "4", $"{TestImagesFile}:0-9", $"{TestImagesFile}:9999");
 
@@ -400,15 +397,5 @@ public sealed class PredictCommandTests
         }
 
         return path;
-    }
-
-    private static ImageDataSet RequireFashionMnist()
-    {
-        if (!File.Exists(TestImagesFile))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).");
-        }
-
-        return FashionTest.Value;
     }
 }

@@ -17,7 +17,7 @@ public sealed class TrainAndEvaluateCommandTests
     [TestMethod]
     public void TrainThenEvaluate_OneEpochExportsAModelWhoseAccuracyEvaluateReproduces()
     {
-        RequireFashionMnist();
+        RealFashionMnist.Require();
         string model = temporary.File("m.onnx");
         CliRun train = CliRun.Of("train", "--recipe", "d2l", "--epochs", "1", "--threads", "1", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", model);
         Assert.AreEqual(0, train.ExitCode, train.Error);
@@ -41,7 +41,7 @@ public sealed class TrainAndEvaluateCommandTests
     [TestMethod]
     public void Train_TrainLimitTrainsOnTheFirstImagesAndSaysSoInTheModel()
     {
-        RequireFashionMnist();
+        RealFashionMnist.Require();
         string model = temporary.File("m.onnx");
         CliRun train = CliRun.Of("train", "--epochs", "1", "--train-limit", "512", "--threads", "1", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", model);
         Assert.AreEqual(0, train.ExitCode, train.Error);
@@ -55,19 +55,8 @@ public sealed class TrainAndEvaluateCommandTests
     [TestMethod]
     public void Train_TrainLimitAboveTheDataSetIsAUsageError()
     {
-        RequireFashionMnist();
+        RealFashionMnist.Require();
         CliRun.Of("train", "--train-limit", "60001", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError("--train-limit 60001 is more than the 60,000 training images");
         Assert.IsEmpty(Directory.GetFileSystemEntries(temporary.Path));
-    }
-
-    private static void RequireFashionMnist()
-    {
-        if (File.Exists(Path.Combine(DebianFashionMnist, "t10k-images-idx3-ubyte.gz")))
-        {
-            return;
-        }
-
-        string message = $"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).";
-        Prerequisite.Missing(message);
     }
 }

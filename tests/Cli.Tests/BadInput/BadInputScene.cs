@@ -62,7 +62,7 @@ internal sealed class BadInputScene : IDisposable
 
         if (text.Contains("{debian}", StringComparison.Ordinal))
         {
-            RequireFashionMnist();
+            RealFashionMnist.Require();
             text = text.Replace("{debian}", DebianFashionMnist, StringComparison.Ordinal);
         }
 
@@ -152,7 +152,7 @@ internal sealed class BadInputScene : IDisposable
         string data = Path.Combine(Directory, "data");
         if (!System.IO.Directory.Exists(data))
         {
-            RequireFashionMnist();
+            RealFashionMnist.Require();
             System.IO.Directory.CreateDirectory(data);
             foreach (string file in System.IO.Directory.GetFiles(DebianFashionMnist, "*-ubyte.gz"))
             {
@@ -161,13 +161,5 @@ internal sealed class BadInputScene : IDisposable
         }
 
         return data;
-    }
-
-    private static void RequireFashionMnist()
-    {
-        if (!File.Exists(Path.Combine(DebianFashionMnist, "train-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).");
-        }
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class CrashConsistencyTests
     [TestMethod]
     public void Train_KilledAtRandomMomentsAndMidWriteResumesToTheUninterruptedRunsBytes()
     {
-        RequireFashionMnist();
+        RealFashionMnist.Require();
         int seed = int.TryParse(Environment.GetEnvironmentVariable("LENET_CRASH_SEED"), CultureInfo.InvariantCulture, out int s) ? s : DefaultSeed;
         var clock = Stopwatch.StartNew();
         using var temporary = new TemporaryDirectory();
@@ -187,12 +187,4 @@ public sealed partial class CrashConsistencyTests
     private static partial Regex EpochLine();
 
     private void Log(string line) => TestContext.WriteLine(line);
-
-    private static void RequireFashionMnist()
-    {
-        if (!File.Exists(Path.Combine(LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist).");
-        }
-    }
 }

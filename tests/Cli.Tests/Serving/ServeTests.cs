@@ -28,8 +28,6 @@ public sealed partial class ServeTests
     private const string DebianFashionMnist = LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory;
     private const string Json = "application/json";
 
-    private static readonly Lazy<DataSetSplits> FashionMnistSplits = new(() => DataSetSplits.Load(FashionMnist.Description, DebianFashionMnist));
-
     private static RunningServer? shared;
 
     private static RunningServer Shared => shared ?? throw new InvalidOperationException("The shared server did not start.");
@@ -57,7 +55,7 @@ public sealed partial class ServeTests
     public async Task Classify_JsonPixelsOfTestImages_MatchLeNetClassifier()
     {
         RequireModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         using LeNetClassifier classifier = LeNetClassifier.Load(RunningServer.ModelPath);
         for (int i = 0; i < 20; i++)
         {
@@ -72,7 +70,7 @@ public sealed partial class ServeTests
     public async Task Classify_ConcurrentSingleImages_AreBatchedAndEachGetsItsOwnAnswer()
     {
         RequireModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         using LeNetClassifier classifier = LeNetClassifier.Load(RunningServer.ModelPath);
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { Batching = new BatchingOptions { MaxBatchSize = 16, MaxDelay = TimeSpan.FromMilliseconds(20) } });
         int[] images = [.. Enumerable.Range(100, 48)];
@@ -98,7 +96,7 @@ public sealed partial class ServeTests
     public async Task Classify_PngOfATestImage_GetsTheLabelOfItsRawPixels()
     {
         RequireModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         using LeNetClassifier classifier = LeNetClassifier.Load(RunningServer.ModelPath);
         for (int i = 0; i < 6; i++)
         {
@@ -119,7 +117,7 @@ public sealed partial class ServeTests
     public async Task Classify_DarkOnLightJpegAtTripleSize_IsInvertedLikePredict()
     {
         RequireModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         using LeNetClassifier classifier = LeNetClassifier.Load(RunningServer.ModelPath);
         byte[] jpeg = Picture(test.Image(0), scale: 3, p => new SKColor((byte)(255 - p), (byte)(255 - p), (byte)(255 - p)), SKEncodedImageFormat.Jpeg);
 
@@ -135,7 +133,7 @@ public sealed partial class ServeTests
     public async Task Classify_BatchOfTestImages_AnswersEachInOrder()
     {
         RequireModel();
-        ImageDataSet test = RequireFashionMnist();
+        ImageDataSet test = RealFashionMnist.Test();
         using LeNetClassifier classifier = LeNetClassifier.Load(RunningServer.ModelPath);
         int[] images = [.. Enumerable.Range(200, 40)];
         string body = "{\"images\":[" + string.Join(',', images.Select(i => PixelArray(test.Image(i)))) + "]}";
@@ -500,15 +498,5 @@ public sealed partial class ServeTests
         {
             Prerequisite.Missing($"The trained model {RunningServer.ModelPath} is missing (./lenet train --recipe d2l writes it).");
         }
-    }
-
-    private static ImageDataSet RequireFashionMnist()
-    {
-        if (!File.Exists(Path.Combine(DebianFashionMnist, "t10k-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {DebianFashionMnist} (apt-get install dataset-fashion-mnist).");
-        }
-
-        return FashionMnistSplits.Value.Test;
     }
 }
