@@ -174,12 +174,35 @@ public sealed partial class LeNetClassifier : IDisposable
         try
         {
             (string[] labels, string variant, FrozenDictionary<string, string> metadata) = ModelContract.Check(session, model);
+            CheckRuns(session, model);
             return new LeNetClassifier(session, labels, variant, metadata);
         }
         catch
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    // The contract checks the declared inputs and outputs only: a model whose weights have the
+    // wrong shape (a corrupt or hand-edited file) declares them correctly, loads, and then fails
+    // in every call. One run on two blank images at load turns that into a load error.
+    private static void CheckRuns(InferenceSession session, string model)
+    {
+        const int Batch = 2;
+        BatchShapes shapes = BatchShapes.For(Batch);
+        try
+        {
+            OrtMemoryInfo cpu = OrtMemoryInfo.DefaultInstance;
+            using OrtValue images = OrtValue.CreateTensorValueFromMemory(cpu, new Memory<float>(new float[Batch * PixelsPerImage]), shapes.Images);
+            using OrtValue logits = OrtValue.CreateTensorValueFromMemory(cpu, new Memory<float>(new float[Batch * ClassCount]), shapes.Scores);
+            using OrtValue probabilities = OrtValue.CreateTensorValueFromMemory(cpu, new Memory<float>(new float[Batch * ClassCount]), shapes.Scores);
+            using var runOptions = new RunOptions();
+            session.Run(runOptions, InputNames, new[] { images }, OutputNames, new[] { logits, probabilities });
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new LeNetModelException($"{model} declares the contract's inputs and outputs but fails to run on blank images, so it is corrupt: {e.Message}", e);
         }
     }
 
