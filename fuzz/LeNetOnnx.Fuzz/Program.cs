@@ -1,0 +1,106 @@
+using System.Globalization;
+using LeNetOnnx.Fuzz;
+using LeNetOnnx.Fuzz.Running;
+using Microsoft.ML.OnnxRuntime;
+
+// dotnet run --project fuzz/LeNetOnnx.Fuzz -c Release -- run [--targets a,b] [--seconds 60] [--seed N] [--timeout 10] [--findings DIR]
+// dotnet run --project fuzz/LeNetOnnx.Fuzz -c Release -- replay TARGET FILE...
+const string Usage = """
+    usage: LeNetOnnx.Fuzz run [--targets NAME,NAME] [--seconds S per target] [--seed N] [--timeout S per input] [--findings DIR]
+           LeNetOnnx.Fuzz replay TARGET FILE...
+           LeNetOnnx.Fuzz list
+    """;
+
+// Mutated models make ONNX Runtime log a warning or error per input; the summary is what counts.
+var environment = new EnvironmentCreationOptions { logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, logId = "fuzz" };
+OrtEnv.CreateInstanceWithOptions(ref environment);
+
+try
+{
+    return args switch
+    {
+        ["list"] => List(),
+        ["run", .. var rest] => Run(rest),
+        ["replay", string target, .. var files] when files.Length > 0 => Replay(target, files),
+        _ => Fail(Usage),
+    };
+}
+catch (ArgumentException e)
+{
+    return Fail(e.Message + Environment.NewLine + Usage);
+}
+
+static int List()
+{
+    Console.WriteLine(string.Join(Environment.NewLine, FuzzTargets.Names));
+    return 0;
+}
+
+static int Run(string[] args)
+{
+    IReadOnlyList<string> targets = FuzzTargets.Names;
+    var options = new FuzzOptions { FindingsDirectory = "fuzz-findings" };
+    for (int i = 0; i < args.Length; i += 2)
+    {
+        string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+        options = args[i] switch
+        {
+            "--targets" => options,
+            "--seconds" => options with { Duration = TimeSpan.FromSeconds(Number(args[i], value)) },
+            "--seed" => options with { Seed = (int)Number(args[i], value) },
+            "--timeout" => options with { InputTimeout = TimeSpan.FromSeconds(Number(args[i], value)) },
+            "--findings" => options with { FindingsDirectory = value },
+            _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
+        };
+        if (args[i] == "--targets")
+        {
+            targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+    }
+
+    var seeds = new SeedCorpus(SeedCorpus.FindCommittedModel(AppContext.BaseDirectory));
+    Console.WriteLine($"seed {options.Seed}, {options.Duration.TotalSeconds:F0} s per target, {options.InputTimeout.TotalSeconds:F0} s per input, findings in {Path.GetFullPath(options.FindingsDirectory!)}");
+    var summaries = new List<FuzzSummary>();
+    foreach (string name in targets)
+    {
+        using IFuzzTarget target = FuzzTargets.Create(name, seeds);
+        FuzzSummary summary = new FuzzRunner(target, options).Run();
+        summaries.Add(summary);
+        Console.WriteLine(summary);
+        foreach (Finding finding in summary.Findings)
+        {
+            Console.WriteLine($"  {finding.Kind}: {finding.Signature} -> {finding.SavedAs}");
+        }
+    }
+
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"total: {summaries.Sum(s => s.Executions):N0} execs, crashes: {summaries.Sum(s => s.Crashes)}, hangs: {summaries.Sum(s => s.Hangs)}"));
+    return summaries.All(s => s.Findings.Count == 0) ? 0 : 1;
+}
+
+static int Replay(string name, string[] files)
+{
+    var seeds = new SeedCorpus(SeedCorpus.FindCommittedModel(AppContext.BaseDirectory));
+    using IFuzzTarget target = FuzzTargets.Create(name, seeds);
+    int crashes = 0;
+    foreach (string file in files)
+    {
+        Exception? crash = FuzzRunner.RunOne(target, File.ReadAllBytes(file));
+        Console.WriteLine(crash is null ? $"{file}: ok" : $"{file}: CRASH{Environment.NewLine}{crash}");
+        crashes += crash is null ? 0 : 1;
+    }
+
+    return crashes == 0 ? 0 : 1;
+}
+
+static double Number(string option, string value) =>
+    double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0
+        ? number
+        : throw new ArgumentException($"{option} takes a positive number; got '{value}'.");
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
