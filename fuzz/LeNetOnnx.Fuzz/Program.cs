@@ -5,10 +5,13 @@ using Microsoft.ML.OnnxRuntime;
 
 // dotnet run --project fuzz/LeNetOnnx.Fuzz -c Release -- run [--targets a,b] [--seconds 60] [--seed N] [--timeout 10] [--findings DIR]
 // dotnet run --project fuzz/LeNetOnnx.Fuzz -c Release -- replay TARGET FILE...
+// fuzz/afl.sh TARGET [SECONDS]   (AFL++ over SharpFuzz-instrumented assemblies: the "seeds" and "afl" commands)
 const string Usage = """
     usage: LeNetOnnx.Fuzz run [--targets NAME,NAME] [--seconds S per target] [--seed N] [--timeout S per input] [--findings DIR]
            LeNetOnnx.Fuzz replay TARGET FILE...
            LeNetOnnx.Fuzz list
+           LeNetOnnx.Fuzz seeds TARGET DIR      (writes the seed corpus, for afl-fuzz -i DIR)
+           LeNetOnnx.Fuzz afl TARGET            (one input per fork from afl-fuzz; see fuzz/afl.sh)
     """;
 
 // Mutated models make ONNX Runtime log a warning or error per input; the summary is what counts.
@@ -22,6 +25,8 @@ try
         ["list"] => List(),
         ["run", .. var rest] => Run(rest),
         ["replay", string target, .. var files] when files.Length > 0 => Replay(target, files),
+        ["seeds", string target, string directory] => WriteSeeds(target, directory),
+        ["afl", string target] => Afl(target),
         _ => Fail(Usage),
     };
 }
@@ -92,6 +97,39 @@ static int Replay(string name, string[] files)
     }
 
     return crashes == 0 ? 0 : 1;
+}
+
+static int WriteSeeds(string name, string directory)
+{
+    using IFuzzTarget target = FuzzTargets.Create(name, new SeedCorpus(SeedCorpus.FindCommittedModel(AppContext.BaseDirectory)));
+    Directory.CreateDirectory(directory);
+    for (int i = 0; i < target.Seeds.Count; i++)
+    {
+        File.WriteAllBytes(Path.Combine(directory, $"seed-{i}.bin"), target.Seeds[i]);
+    }
+
+    Console.WriteLine($"{target.Seeds.Count} seeds of {name} in {Path.GetFullPath(directory)}");
+    return 0;
+}
+
+// Under afl-fuzz: SharpFuzz reads each input from AFL's shared memory; a documented failure is a
+// normal end, anything else escapes and AFL records a crash.
+static int Afl(string name)
+{
+    using IFuzzTarget target = FuzzTargets.Create(name, new SeedCorpus(SeedCorpus.FindCommittedModel(AppContext.BaseDirectory)));
+    SharpFuzz.Fuzzer.OutOfProcess.Run(stream =>
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        try
+        {
+            target.Run(buffer.ToArray());
+        }
+        catch (Exception e) when (target.IsDocumentedFailure(e))
+        {
+        }
+    });
+    return 0;
 }
 
 static double Number(string option, string value) =>

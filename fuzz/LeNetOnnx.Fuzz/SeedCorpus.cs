@@ -27,9 +27,18 @@ public sealed class SeedCorpus
     private readonly Lazy<TrainingArtifacts> original = new(() => TrainingArtifacts.Create(
         LeNetVariants.Original, new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3, WeightDecay = 1e-4 }, seed: 7));
 
+    private readonly Lazy<IReadOnlyList<byte[]>> checkpoints;
+    private readonly Lazy<IReadOnlyList<byte[]>> models;
+
     /// <param name="committedModel">The committed model file (<c>models/lenet-classic.onnx</c>); null or missing leaves it out.</param>
+    /// <remarks>
+    /// Checkpoints and models are built on first use, not here: under SharpFuzz, instrumented
+    /// code (the Builder) may only run once the fuzzer has started.
+    /// </remarks>
     public SeedCorpus(string? committedModel)
     {
+        checkpoints = new(BuildCheckpoints);
+        models = new(BuildModels);
         CommittedModel = committedModel is not null && File.Exists(committedModel) ? committedModel : null;
     }
 
@@ -55,7 +64,12 @@ public sealed class SeedCorpus
     /// Checkpoints as the trainer writes them: classic with SGD momentum, original with Adam
     /// state and properties, and a two-tensor one that is fast to parse.
     /// </summary>
-    public IReadOnlyList<byte[]> Checkpoints =>
+    public IReadOnlyList<byte[]> Checkpoints => checkpoints.Value;
+
+    /// <summary>Inference models: the committed one (when found), and fresh classic and original builds.</summary>
+    public IReadOnlyList<byte[]> Models => models.Value;
+
+    private IReadOnlyList<byte[]> BuildCheckpoints() =>
     [
         CheckpointFile.Serialize(classic.Value.Checkpoint with { Step = 120, Epoch = 1 }),
         CheckpointFile.Serialize(original.Value.Checkpoint with
@@ -78,8 +92,7 @@ public sealed class SeedCorpus
         }),
     ];
 
-    /// <summary>Inference models: the committed one (when found), and fresh classic and original builds.</summary>
-    public IReadOnlyList<byte[]> Models =>
+    private IReadOnlyList<byte[]> BuildModels() =>
     [
         .. CommittedModel is null ? [] : new[] { File.ReadAllBytes(CommittedModel) },
         classic.Value.InferenceModel,

@@ -12,19 +12,21 @@ namespace LeNetOnnx.Fuzz.Targets;
 /// </summary>
 public sealed class CheckpointTarget : IFuzzTarget
 {
+    private readonly SeedCorpus seeds;
+
     private const int DigestLength = 32;
 
     /// <param name="seeds">Where the seed checkpoints come from.</param>
     public CheckpointTarget(SeedCorpus seeds)
     {
-        Seeds = seeds.Checkpoints;
+        this.seeds = seeds;
     }
 
     /// <inheritdoc />
     public string Name => "checkpoint";
 
     /// <inheritdoc />
-    public IReadOnlyList<byte[]> Seeds { get; }
+    public IReadOnlyList<byte[]> Seeds => seeds.Checkpoints;
 
     /// <summary>The input with its last 32 bytes replaced by the SHA-256 of the bytes before them.</summary>
     public static byte[] Reseal(byte[] input)

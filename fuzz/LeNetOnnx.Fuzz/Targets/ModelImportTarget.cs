@@ -9,17 +9,19 @@ namespace LeNetOnnx.Fuzz.Targets;
 /// </summary>
 public sealed class ModelImportTarget : IFuzzTarget
 {
+    private readonly SeedCorpus seeds;
+
     /// <param name="seeds">Where the seed models come from.</param>
     public ModelImportTarget(SeedCorpus seeds)
     {
-        Seeds = seeds.Models;
+        this.seeds = seeds;
     }
 
     /// <inheritdoc />
     public string Name => "model-import";
 
     /// <inheritdoc />
-    public IReadOnlyList<byte[]> Seeds { get; }
+    public IReadOnlyList<byte[]> Seeds => seeds.Models;
 
     /// <inheritdoc />
     public void Run(byte[] input)

@@ -11,13 +11,15 @@ namespace LeNetOnnx.Fuzz.Targets;
 /// </summary>
 public sealed class RuntimeModelTarget : IFuzzTarget
 {
+    private readonly SeedCorpus seeds;
+
     private readonly byte[] blank = new byte[LeNetClassifier.PixelsPerImage];
     private readonly byte[] noise = new byte[LeNetClassifier.PixelsPerImage];
 
     /// <param name="seeds">Where the seed models come from.</param>
     public RuntimeModelTarget(SeedCorpus seeds)
     {
-        Seeds = seeds.Models;
+        this.seeds = seeds;
         new Random(784).NextBytes(noise);
     }
 
@@ -25,7 +27,7 @@ public sealed class RuntimeModelTarget : IFuzzTarget
     public string Name => "model";
 
     /// <inheritdoc />
-    public IReadOnlyList<byte[]> Seeds { get; }
+    public IReadOnlyList<byte[]> Seeds => seeds.Models;
 
     /// <inheritdoc />
     public void Run(byte[] input)
