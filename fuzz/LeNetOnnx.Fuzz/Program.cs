@@ -11,7 +11,7 @@ const string Usage = """
            LeNetOnnx.Fuzz replay TARGET FILE...
            LeNetOnnx.Fuzz list
            LeNetOnnx.Fuzz seeds TARGET DIR      (writes the seed corpus, for afl-fuzz -i DIR)
-           LeNetOnnx.Fuzz afl TARGET            (one input per fork from afl-fuzz; see fuzz/afl.sh)
+           LeNetOnnx.Fuzz afl TARGET            (runs the inputs afl-fuzz gives; see fuzz/afl.sh)
     """;
 
 // Mutated models make ONNX Runtime log a warning or error per input; the summary is what counts.
@@ -48,18 +48,25 @@ static int Run(string[] args)
     for (int i = 0; i < args.Length; i += 2)
     {
         string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-        options = args[i] switch
+        switch (args[i])
         {
-            "--targets" => options,
-            "--seconds" => options with { Duration = TimeSpan.FromSeconds(Number(args[i], value)) },
-            "--seed" => options with { Seed = (int)Number(args[i], value) },
-            "--timeout" => options with { InputTimeout = TimeSpan.FromSeconds(Number(args[i], value)) },
-            "--findings" => options with { FindingsDirectory = value },
-            _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
-        };
-        if (args[i] == "--targets")
-        {
-            targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            case "--targets":
+                targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                break;
+            case "--seconds":
+                options = options with { Duration = TimeSpan.FromSeconds(Number(args[i], value)) };
+                break;
+            case "--seed":
+                options = options with { Seed = (int)Number(args[i], value) };
+                break;
+            case "--timeout":
+                options = options with { InputTimeout = TimeSpan.FromSeconds(Number(args[i], value)) };
+                break;
+            case "--findings":
+                options = options with { FindingsDirectory = value };
+                break;
+            default:
+                throw new ArgumentException($"Unknown option '{args[i]}'.");
         }
     }
 

@@ -49,6 +49,7 @@ public sealed class FuzzRunnerTests
         Assert.AreEqual(0, summary.Crashes);
         Assert.AreEqual(1, summary.Executions, "the seed ran; the hung input is not counted");
         Assert.IsTrue(File.Exists(summary.Findings[0].SavedAs));
+        Assert.IsFalse(File.Exists(Path.Combine(findings.Path, "test", "in-flight.bin")), "a hang is not reported again as a dead process");
         Assert.IsLessThan(TimeSpan.FromSeconds(30), summary.Elapsed);
     }
 

@@ -83,7 +83,8 @@ public sealed partial class FuzzRunner
             running = Execute(input, corpus, isSeed: false);
         }
 
-        if (running && findingsDirectory is not null)
+        // This process survived its last input (a hang is saved as such), so nothing was in flight.
+        if (findingsDirectory is not null)
         {
             File.Delete(Path.Combine(findingsDirectory, InFlightFile));
         }
