@@ -12,9 +12,9 @@ namespace LeNetOnnx.Fuzz.Targets;
 /// </summary>
 public sealed class CheckpointTarget : IFuzzTarget
 {
-    private readonly SeedCorpus seeds;
-
     private const int DigestLength = 32;
+
+    private readonly SeedCorpus seeds;
 
     /// <param name="seeds">Where the seed checkpoints come from.</param>
     public CheckpointTarget(SeedCorpus seeds)
