@@ -157,7 +157,7 @@ public sealed partial class LeNetClassifier : IDisposable
 
     private static LeNetClassifier Create(byte[] bytes, LeNetClassifierOptions options, string model)
     {
-        CheckSelfContained(bytes, model);
+        CheckWireFormat(bytes, model);
         InferenceSession session;
         using (SessionOptions sessionOptions = options.ToSessionOptions())
         {
@@ -206,16 +206,26 @@ public sealed partial class LeNetClassifier : IDisposable
         }
     }
 
-    private static void CheckSelfContained(byte[] bytes, string model)
+    // Screens the bytes before ONNX Runtime parses them: no external data, and no metadata key
+    // that its .NET binding cannot read back.
+    private static void CheckWireFormat(byte[] bytes, string model)
     {
         string? external;
+        string? keyWithNul;
         try
         {
             external = ExternalDataScan.FindExternalTensor(bytes);
+            keyWithNul = MetadataKeyScan.FindKeyWithNul(bytes);
         }
         catch (InvalidDataException e)
         {
             throw new LeNetModelException($"{model} is not a valid ONNX model: {e.Message}", e);
+        }
+
+        if (keyWithNul is not null)
+        {
+            throw new LeNetModelException(
+                $"{model} is corrupt: its metadata key \"{keyWithNul.Replace("\0", "\\0", StringComparison.Ordinal)}\" holds a NUL character, which ONNX Runtime cannot read.");
         }
 
         if (external is not null)

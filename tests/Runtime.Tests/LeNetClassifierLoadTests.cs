@@ -139,6 +139,20 @@ public sealed class LeNetClassifierLoadTests
     }
 
     [TestMethod]
+    public void LeNetClassifier_AMetadataKeyWithANulIsRefusedBeforeOnnxRuntimeSeesIt()
+    {
+        // Found by fuzzing (target "model", both the seeded fuzzer and AFL++): ONNX Runtime cuts
+        // the key at the NUL, finds no value for the cut key, and its ModelMetadata threw
+        // NullReferenceException out of Load.
+        byte[] model = TestModels.Edit(TestModels.Classic, m => m.MetadataProps.First(e => e.Key == "lenet.labels").Key = "lenet\u0010\u0003\0\0els");
+
+        LeNetModelException e = Assert.ThrowsExactly<LeNetModelException>(() => LeNetClassifier.FromBytes(model));
+
+        Assert.Contains("NUL", e.Message);
+        Assert.Contains("lenet\u0010\u0003\\0\\0els", e.Message);
+    }
+
+    [TestMethod]
     public void LeNetClassifier_TruncatedModelIsRefused()
     {
         byte[] model = TestModels.Classic;
