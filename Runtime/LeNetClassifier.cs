@@ -157,7 +157,7 @@ public sealed partial class LeNetClassifier : IDisposable
 
     private static LeNetClassifier Create(byte[] bytes, LeNetClassifierOptions options, string model)
     {
-        CheckSelfContained(bytes, model);
+        CheckWireFormat(bytes, model);
         InferenceSession session;
         using (SessionOptions sessionOptions = options.ToSessionOptions())
         {
@@ -174,6 +174,7 @@ public sealed partial class LeNetClassifier : IDisposable
         try
         {
             (string[] labels, string variant, FrozenDictionary<string, string> metadata) = ModelContract.Check(session, model);
+            CheckRuns(session, model);
             return new LeNetClassifier(session, labels, variant, metadata);
         }
         catch
@@ -183,16 +184,44 @@ public sealed partial class LeNetClassifier : IDisposable
         }
     }
 
-    private static void CheckSelfContained(byte[] bytes, string model)
+    // The contract checks the declared inputs and outputs only: a model whose weights have the
+    // wrong shape (a corrupt or hand-edited file) declares them correctly, loads, and then fails
+    // in every call. One run on two blank images at load turns that into a load error.
+    private static void CheckRuns(InferenceSession session, string model)
+    {
+        try
+        {
+            // Freshly made bound runs hold zeros: two blank images.
+            using var run = new BoundRun(session, batch: 2);
+            using var runOptions = new RunOptions();
+            run.Run(session, runOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new LeNetModelException($"{model} declares the contract's inputs and outputs but fails to run on blank images, so it is corrupt: {e.Message}", e);
+        }
+    }
+
+    // Screens the bytes before ONNX Runtime parses them: no external data, and no metadata key
+    // that its .NET binding cannot read back.
+    private static void CheckWireFormat(byte[] bytes, string model)
     {
         string? external;
+        string? keyWithNul;
         try
         {
             external = ExternalDataScan.FindExternalTensor(bytes);
+            keyWithNul = MetadataKeyScan.FindKeyWithNul(bytes);
         }
         catch (InvalidDataException e)
         {
             throw new LeNetModelException($"{model} is not a valid ONNX model: {e.Message}", e);
+        }
+
+        if (keyWithNul is not null)
+        {
+            throw new LeNetModelException(
+                $"{model} is corrupt: its metadata key \"{keyWithNul.Replace("\0", "\\0", StringComparison.Ordinal)}\" holds a NUL character, which ONNX Runtime cannot read.");
         }
 
         if (external is not null)

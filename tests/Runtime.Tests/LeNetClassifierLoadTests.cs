@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using LeNetOnnx.Builder.Ir;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Onnx.Protos;
@@ -116,6 +117,39 @@ public sealed class LeNetClassifierLoadTests
         Assert.Contains("ONNX Runtime", e.Message);
         Assert.IsInstanceOfType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(e.InnerException);
         Assert.Contains(e.InnerException!.Message, e.Message);
+    }
+
+    [TestMethod]
+    public void LeNetClassifier_WeightsOfAnotherShapeAreRefusedAtLoadNotAtTheFirstCall()
+    {
+        // Found by fuzzing (fuzz/LeNetOnnx.Fuzz, target "model"): a corrupt c1.weight shape keeps
+        // the declared inputs and outputs, so the model loaded and every Predict then threw
+        // ONNX Runtime's OnnxRuntimeException, which Classify does not document.
+        byte[] model = TestModels.Edit(TestModels.Classic, m =>
+        {
+            TensorProto weight = m.Graph.Initializer.First(t => t.Name == "c1.weight");
+            weight.Dims[3] = 1;
+            weight.RawData = ByteString.CopyFrom(weight.RawData.Span[..(6 * 5 * sizeof(float))]);
+        });
+
+        LeNetModelException e = Assert.ThrowsExactly<LeNetModelException>(() => LeNetClassifier.FromBytes(model));
+
+        Assert.Contains("fails to run on blank images", e.Message);
+        Assert.IsInstanceOfType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(e.InnerException);
+    }
+
+    [TestMethod]
+    public void LeNetClassifier_AMetadataKeyWithANulIsRefusedBeforeOnnxRuntimeSeesIt()
+    {
+        // Found by fuzzing (target "model", both the seeded fuzzer and AFL++): ONNX Runtime cuts
+        // the key at the NUL, finds no value for the cut key, and its ModelMetadata threw
+        // NullReferenceException out of Load.
+        byte[] model = TestModels.Edit(TestModels.Classic, m => m.MetadataProps.First(e => e.Key == "lenet.labels").Key = "lenet\u0010\u0003\0\0els");
+
+        LeNetModelException e = Assert.ThrowsExactly<LeNetModelException>(() => LeNetClassifier.FromBytes(model));
+
+        Assert.Contains("NUL", e.Message);
+        Assert.Contains("lenet\u0010\u0003\\0\\0els", e.Message);
     }
 
     [TestMethod]
