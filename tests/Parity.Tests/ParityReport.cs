@@ -57,7 +57,7 @@ internal sealed record PairComparison(string Model, RuntimeLogits First, Runtime
     public string Pair => $"{First.Runtime} – {Second.Runtime}";
 
     /// <summary>Compares all logits and every image's argmax; a NaN on either side makes the statistics NaN.</summary>
-    public static PairComparison Of(string model, RuntimeLogits first, RuntimeLogits second, double absoluteTolerance, double relativeTolerance)
+    public static PairComparison Of(string model, RuntimeLogits first, RuntimeLogits second, double tolerance)
     {
         if (first.Logits.Length != second.Logits.Length)
         {
@@ -74,7 +74,7 @@ internal sealed record PairComparison(string Model, RuntimeLogits First, Runtime
             double abs = Math.Abs(a - b);
             double scale = Math.Max(Math.Abs(a), Math.Abs(b));
             double rel = scale == 0 ? 0 : abs / scale;
-            double ratio = abs / (absoluteTolerance + (relativeTolerance * scale));
+            double ratio = abs / tolerance;
             maxAbs = Max(maxAbs, abs);
             maxRel = Max(maxRel, rel);
             used = Max(used, ratio);
