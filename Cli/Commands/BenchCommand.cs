@@ -84,7 +84,7 @@ internal static class BenchCommand
                 IReadOnlyList<EpochTiming> steady = timings.Count > 1 ? timings.Skip(1).ToList() : timings;
                 double epochSeconds = steady.Average(e => e.Seconds);
                 double rate = splits!.Train.Count / epochSeconds;
-                report.Add("train_epoch_seconds", "training epoch (d2l, batch 256)", epochSeconds, "F2", "s", $"{usedReplicas} replicas; mean of epochs {steady[0].Epoch}-{steady[^1].Epoch}, test evaluation included");
+                report.Add("train_epoch_seconds", "training epoch (d2l, batch 256)", epochSeconds, "F2", "s", $"{usedReplicas} replica{(usedReplicas == 1 ? "" : "s")}; mean of epochs {steady[0].Epoch}-{steady[^1].Epoch}, test evaluation included");
                 report.Add("train_images_per_second", "training throughput", rate, "N0", "img/s", FractionOf(rate, peak, cost.TrainingFlop));
                 report.Add("train_final_test_accuracy", "test accuracy after the last epoch", timings[^1].TestAccuracy, "F4", "");
                 report.AddJson("train_epochs", new JsonArray([.. timings.Select(e => (JsonNode)new JsonObject { ["epoch"] = e.Epoch, ["seconds"] = e.Seconds, ["test_accuracy"] = e.TestAccuracy })]));
