@@ -33,6 +33,10 @@ internal static class BenchCommand
         batch.Validators.Add(r => CommonOptions.InRange(r, 1, 10_000));
         var callers = new Option<int>("--callers") { Description = "Concurrent single-image callers through the batching front.", DefaultValueFactory = _ => 64 };
         callers.Validators.Add(r => CommonOptions.InRange(r, 1, 4096));
+        var maxBatch = new Option<int>("--max-batch") { Description = "Batching front: largest batch it forms.", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
+        maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.MaxMaxBatchSize));
+        var maxDelay = new Option<double>("--max-delay-ms") { Description = "Batching front: longest wait for a batch to fill, in ms.", DefaultValueFactory = _ => new BatchingOptions().MaxDelay.TotalMilliseconds };
+        maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.MaxMaxDelay.TotalMilliseconds));
         var seconds = new Option<double>("--seconds") { Description = "Duration of each inference measurement.", DefaultValueFactory = _ => 3.0 };
         seconds.Validators.Add(r =>
         {
@@ -45,7 +49,7 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object instead of a table." };
         var command = new Command("bench", "Measure training and inference speed on this machine against its floating-point peak.")
         {
-            part, model, epochs, threads, replicas, batch, callers, seconds, data, json,
+            part, model, epochs, threads, replicas, batch, callers, maxBatch, maxDelay, seconds, data, json,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -106,7 +110,7 @@ internal static class BenchCommand
                 report.Add("single_p99_us", "one image, p99", latency.P99Microseconds, "F1", "µs");
                 report.Add("single_allocated_bytes", "one image, allocated per call", latency.AllocatedBytesPerCall, "F1", "B", "caller-owned result spans");
 
-                ConcurrentResult concurrent = await new ConcurrentCallersBenchmark(classifier, splits.Test, new BatchingOptions()).RunAsync(result.GetValue(callers), duration).ConfigureAwait(false);
+                ConcurrentResult concurrent = await new ConcurrentCallersBenchmark(classifier, splits.Test, new BatchingOptions { MaxBatchSize = result.GetValue(maxBatch), MaxDelay = TimeSpan.FromMilliseconds(result.GetValue(maxDelay)) }).RunAsync(result.GetValue(callers), duration).ConfigureAwait(false);
                 report.Add("concurrent_requests_per_second", $"{concurrent.Callers} callers, batching front", concurrent.RequestsPerSecond, "N0", "img/s",
                     string.Create(CultureInfo.InvariantCulture, $"{concurrent.RequestsPerSecond / throughput.ImagesPerSecond:P0} of batch {throughput.Batch}"));
                 report.Add("concurrent_p50_us", $"{concurrent.Callers} callers, p50", concurrent.P50Microseconds, "F0", "µs");

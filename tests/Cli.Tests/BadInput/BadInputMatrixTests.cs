@@ -235,6 +235,8 @@ public sealed class BadInputMatrixTests
             Cli("bench", "duration too long", BadInput, "--seconds 1e9 is out of range", "--seconds", "1e9"),
             Cli("bench", "duration not a number", BadInput, "abc", "--seconds", "abc"),
             Cli("bench", "zero callers", BadInput, "--callers 0 is out of range", "--callers", "0"),
+            Cli("bench", "zero batch for the batching front", BadInput, "--max-batch 0 is out of range", "--max-batch", "0"),
+            Cli("bench", "negative batching delay", BadInput, "--max-delay-ms -1 is out of range", "--max-delay-ms", "-1"),
             Cli("bench", "negative replicas", BadInput, "--replicas -1 is out of range", "--replicas", "-1"),
             .. ModelRows("bench", [.. inference, "--model", "{model-file}"]),
         ];
