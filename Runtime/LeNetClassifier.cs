@@ -49,7 +49,7 @@ public sealed partial class LeNetClassifier : IDisposable
     private LeNetClassifier(InferenceSession session, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
         this.session = session;
-        runOptions = new RunOptions();
+        runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         runs = new BoundRunPool(session);
         Labels = Array.AsReadOnly(labels);
         Variant = variant;
@@ -193,7 +193,7 @@ public sealed partial class LeNetClassifier : IDisposable
         {
             // Freshly made bound runs hold zeros: two blank images.
             using var run = new BoundRun(session, batch: 2);
-            using var runOptions = new RunOptions();
+            using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             run.Run(session, runOptions);
         }
         catch (OnnxRuntimeException e)

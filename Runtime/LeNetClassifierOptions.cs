@@ -72,6 +72,10 @@ public sealed record LeNetClassifierOptions
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             InterOpNumThreads = 1,
             GraphOptimizationLevel = GraphOptimizationLevel,
+
+            // Every failure reaches the caller as an exception with ONNX Runtime's message; its
+            // own log lines would only repeat it on the process's stderr, unasked.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
         try
         {
