@@ -53,7 +53,7 @@ public static class AtomicDirectory
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw Naming(target, e);
+            throw OutputWriteException.Naming(target, e);
         }
         catch
         {
@@ -61,14 +61,6 @@ public static class AtomicDirectory
             throw;
         }
     }
-
-    /// <summary>The failure, its message naming the output rather than the temporary file it happened in.</summary>
-    private static Exception Naming(string target, Exception e) => e switch
-    {
-        OutputWriteException => e,
-        IOException io => new OutputWriteException(target, io),
-        _ => new UnauthorizedAccessException($"Cannot write '{target}': {e.Message}", e),
-    };
 
     private static void TryDelete(string directory)
     {

@@ -44,7 +44,7 @@ public static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw Naming(fullPath, e);
+            throw OutputWriteException.Naming(fullPath, e);
         }
         catch
         {
@@ -52,14 +52,6 @@ public static class AtomicFile
             throw;
         }
     }
-
-    /// <summary>The failure, its message naming the output rather than the temporary file it happened in.</summary>
-    private static Exception Naming(string target, Exception e) => e switch
-    {
-        OutputWriteException => e,
-        IOException io => new OutputWriteException(target, io),
-        _ => new UnauthorizedAccessException($"Cannot write '{target}': {e.Message}", e),
-    };
 
     private static void TryDelete(string path)
     {
