@@ -98,7 +98,7 @@ internal static class BenchCommand
             {
                 string path = result.GetValue(model)!.FullName;
                 var throughputOptions = new LeNetClassifierOptions { IntraOpThreads = totalThreads, AllowSpinning = true };
-                using LeNetClassifier classifier = EvaluateCommand.LoadModel(path, throughputOptions);
+                using LeNetClassifier classifier = ModelFile.Load(path, throughputOptions);
                 var inference = new InferenceBenchmark(classifier, splits!.Test);
                 var duration = TimeSpan.FromSeconds(result.GetValue(seconds));
                 log.WriteLine($"bench: inference on {path}");

@@ -24,7 +24,7 @@ internal static class EvaluateCommand
         };
         command.SetAction(async (result, cancellation) =>
         {
-            using LeNetClassifier classifier = LoadModel(result.GetValue(model)!.FullName);
+            using LeNetClassifier classifier = ModelFile.Load(result.GetValue(model)!.FullName);
             DataSetDescription description = result.GetValue(dataSet) == "mnist" ? Mnist.Description : FashionMnist.Description;
             using var http = new HttpClient();
             TextWriter log = result.InvocationConfiguration.Error;
@@ -54,22 +54,5 @@ internal static class EvaluateCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>Loads a model, turning the library's load errors into the user-facing kind.</summary>
-    internal static LeNetClassifier LoadModel(string path, LeNetClassifierOptions? options = null)
-    {
-        try
-        {
-            return LeNetClassifier.Load(path, options);
-        }
-        catch (LeNetModelException e)
-        {
-            throw new UsageException($"'{path}' cannot be used: {e.Message}");
-        }
-        catch (FileNotFoundException)
-        {
-            throw new UsageException($"The model '{path}' does not exist.");
-        }
     }
 }

@@ -62,7 +62,7 @@ internal static class PredictCommand
                 prepared.AddRange(InputImages.Read(input, mode, notes));
             }
 
-            using LeNetClassifier classifier = EvaluateCommand.LoadModel(result.GetValue(model)!.FullName);
+            using LeNetClassifier classifier = ModelFile.Load(result.GetValue(model)!.FullName);
             float[] probabilities = Classify(classifier, prepared);
             TextWriter output = result.InvocationConfiguration.Output;
             int k = result.GetValue(top);

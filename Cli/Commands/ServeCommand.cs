@@ -52,7 +52,7 @@ internal static class ServeCommand
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
             FileInfo file = result.GetValue(model)!;
-            using LeNetClassifier classifier = EvaluateCommand.LoadModel(file.FullName);
+            using LeNetClassifier classifier = ModelFile.Load(file.FullName);
             ClassifyServer server = ClassifyServer.Create(classifier, file.Name, options);
             try
             {
