@@ -69,34 +69,17 @@ internal sealed class TrainingReplica : IDisposable
     /// <summary>Loss and gradients of the batch examples <c>[offset, offset + size)</c> at parameter set <paramref name="set"/>.</summary>
     public void Train(int set, int offset, int size, RunOptions runOptions)
     {
-        OrtIoBinding binding = trainBindings[set];
-        if (trainBound[set] != (offset, size))
-        {
-            OrtValue[] slice = SliceOf(offset, size);
-            binding.BindInput("image", slice[0]);
-            binding.BindInput(TrainingModels.LabelsInput, slice[1]);
-            trainBound[set] = (offset, size);
-        }
-
-        training.RunWithBinding(runOptions, binding);
-        TrainResult = new StepResult(trainLoss.GetTensorDataAsSpan<float>()[0], trainCorrect.GetTensorDataAsSpan<long>()[0], size);
+        BindSlice(trainBindings[set], ref trainBound[set], offset, size, withLogits: false);
+        training.RunWithBinding(runOptions, trainBindings[set]);
+        TrainResult = ResultOf(trainLoss, trainCorrect, size);
     }
 
     /// <summary>Loss, correct count and logits of the batch examples <c>[offset, offset + size)</c> at parameter set <paramref name="set"/>.</summary>
     public void Evaluate(int set, int offset, int size, RunOptions runOptions)
     {
-        OrtIoBinding binding = evalBindings[set];
-        if (evalBound[set] != (offset, size))
-        {
-            OrtValue[] slice = SliceOf(offset, size);
-            binding.BindInput("image", slice[0]);
-            binding.BindInput(TrainingModels.LabelsInput, slice[1]);
-            binding.BindOutput("logits", slice[2]);
-            evalBound[set] = (offset, size);
-        }
-
-        evaluation.RunWithBinding(runOptions, binding);
-        EvalResult = new StepResult(evalLoss.GetTensorDataAsSpan<float>()[0], evalCorrect.GetTensorDataAsSpan<long>()[0], size);
+        BindSlice(evalBindings[set], ref evalBound[set], offset, size, withLogits: true);
+        evaluation.RunWithBinding(runOptions, evalBindings[set]);
+        EvalResult = ResultOf(evalLoss, evalCorrect, size);
     }
 
     /// <summary>Ends profiling of both sessions (when enabled) and returns their profile files.</summary>
@@ -116,6 +99,28 @@ internal sealed class TrainingReplica : IDisposable
 
         training.Dispose();
         evaluation.Dispose();
+    }
+
+    private static StepResult ResultOf(OrtValue loss, OrtValue correct, int size) =>
+        new(loss.GetTensorDataAsSpan<float>()[0], correct.GetTensorDataAsSpan<long>()[0], size);
+
+    /// <summary>Points <paramref name="binding"/> at the slice <c>[offset, offset + size)</c> unless it already is.</summary>
+    private void BindSlice(OrtIoBinding binding, ref (int Offset, int Size) bound, int offset, int size, bool withLogits)
+    {
+        if (bound == (offset, size))
+        {
+            return;
+        }
+
+        OrtValue[] slice = SliceOf(offset, size);
+        binding.BindInput("image", slice[0]);
+        binding.BindInput(TrainingModels.LabelsInput, slice[1]);
+        if (withLogits)
+        {
+            binding.BindOutput("logits", slice[2]);
+        }
+
+        bound = (offset, size);
     }
 
     /// <summary>Image, label and logits values over one slice of the batch buffer, made once per slice.</summary>
