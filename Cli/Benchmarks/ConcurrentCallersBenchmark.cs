@@ -20,7 +20,7 @@ internal sealed class ConcurrentCallersBenchmark(LeNetClassifier classifier, Ima
     public async Task<ConcurrentResult> RunAsync(int callers, TimeSpan duration)
     {
         await using var batching = new BatchingClassifier(classifier, options);
-        var warmUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var warmUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(() => Caller(batching, c, null, warmUp.Token))));
 
         var sample = new LatencySample(8_000_000);
