@@ -15,18 +15,20 @@ internal sealed class BoundRun : IDisposable
     private readonly OrtValue probabilities;
     private readonly OrtIoBinding binding;
 
-    public BoundRun(InferenceSession session, int batch)
+    public BoundRun(InferenceSession session, int batch, InputLayout layout)
     {
         Batch = batch;
+        Layout = layout;
 
         // On the pinned object heap: ONNX Runtime holds raw pointers into these for the object's life.
-        Images = GC.AllocateArray<float>(batch * LeNetClassifier.PixelsPerImage, pinned: true);
+        // Zeroed, and the layout never writes its padding: padding stays zero run after run.
+        Images = GC.AllocateArray<float>(batch * layout.FloatsPerImage, pinned: true);
         Logits = GC.AllocateArray<float>(batch * LeNetClassifier.ClassCount, pinned: true);
         Probabilities = GC.AllocateArray<float>(batch * LeNetClassifier.ClassCount, pinned: true);
         var disposables = new List<IDisposable>(4);
         try
         {
-            images = Track(OrtValue.CreateTensorValueFromMemory(Images, [batch, 1, LeNetClassifier.ImageSize, LeNetClassifier.ImageSize]), disposables);
+            images = Track(OrtValue.CreateTensorValueFromMemory(Images, layout.ShapeOf(batch)), disposables);
             logits = Track(OrtValue.CreateTensorValueFromMemory(Logits, [batch, LeNetClassifier.ClassCount]), disposables);
             probabilities = Track(OrtValue.CreateTensorValueFromMemory(Probabilities, [batch, LeNetClassifier.ClassCount]), disposables);
             binding = Track(session.CreateIoBinding(), disposables);
@@ -48,7 +50,10 @@ internal sealed class BoundRun : IDisposable
     /// <summary>The number of images of every run.</summary>
     public int Batch { get; }
 
-    /// <summary>The input: <see cref="Batch"/> images of pixel/255, written by the caller before <see cref="Run"/>.</summary>
+    /// <summary>How images are placed in <see cref="Images"/>.</summary>
+    public InputLayout Layout { get; }
+
+    /// <summary>The input: <see cref="Batch"/> images of pixel/255 in <see cref="Layout"/>, written by the caller before <see cref="Run"/>.</summary>
     public float[] Images { get; }
 
     /// <summary>The logits of the last run.</summary>

@@ -34,7 +34,7 @@ public sealed partial class LeNetClassifier
             BoundRun run = runs.Rent(batch);
             try
             {
-                Scale(images, run.Images);
+                run.Layout.Write(images, run.Images);
                 Run(run, logits, probabilities);
             }
             finally
@@ -182,7 +182,7 @@ public sealed partial class LeNetClassifier
             BoundRun run = runs.Rent(batch);
             try
             {
-                images.CopyTo(run.Images);
+                run.Layout.Write(images, run.Images);
                 Run(run, logits, probabilities);
             }
             finally

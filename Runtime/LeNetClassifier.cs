@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using LeNetOnnx.Runtime.Rewrite;
 using LeNetOnnx.Runtime.Wire;
 using Microsoft.ML.OnnxRuntime;
 
@@ -46,11 +47,12 @@ public sealed partial class LeNetClassifier : IDisposable
     private readonly RunGate gate = new();
     private readonly BoundRunPool runs;
 
-    private LeNetClassifier(InferenceSession session, string[] labels, string variant, FrozenDictionary<string, string> metadata)
+    private LeNetClassifier(InferenceSession session, InputLayout layout, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
         this.session = session;
         runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        runs = new BoundRunPool(session);
+        runs = new BoundRunPool(session, layout);
+        FirstLayerRewritten = !layout.IsPlain;
         Labels = Array.AsReadOnly(labels);
         Variant = variant;
         Metadata = metadata;
@@ -61,6 +63,12 @@ public sealed partial class LeNetClassifier : IDisposable
 
     /// <summary>The variant the model was built as (<c>lenet.variant</c>), e.g. <c>classic</c>.</summary>
     public string Variant { get; }
+
+    /// <summary>
+    /// Whether the session runs the model with its first layer rewritten as space-to-depth
+    /// (<see cref="LeNetClassifierOptions.RewriteFirstLayer"/>); false when it runs the model as written.
+    /// </summary>
+    public bool FirstLayerRewritten { get; }
 
     /// <summary>All of the model's <c>metadata_props</c>, e.g. <c>lenet.seed</c> and <c>lenet.preprocessing</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
@@ -158,29 +166,83 @@ public sealed partial class LeNetClassifier : IDisposable
     private static LeNetClassifier Create(byte[] bytes, LeNetClassifierOptions options, string model)
     {
         CheckWireFormat(bytes, model);
-        InferenceSession session;
-        using (SessionOptions sessionOptions = options.ToSessionOptions())
-        {
-            try
-            {
-                session = new InferenceSession(bytes, sessionOptions);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new LeNetModelException($"{model} could not be loaded by ONNX Runtime: {e.Message}", e);
-            }
-        }
-
+        using SessionOptions sessionOptions = options.ToSessionOptions();
+        InferenceSession session = OpenSession(bytes, sessionOptions, model);
         try
         {
             (string[] labels, string variant, FrozenDictionary<string, string> metadata) = ModelContract.Check(session, model);
             CheckRuns(session, model);
-            return new LeNetClassifier(session, labels, variant, metadata);
+            InputLayout layout = InputLayout.Plain;
+            if (options.RewriteFirstLayer && Rewritten(session, bytes, sessionOptions) is { } rewritten)
+            {
+                session.Dispose();
+                (session, layout) = rewritten;
+            }
+
+            return new LeNetClassifier(session, layout, labels, variant, metadata);
         }
         catch
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    private static InferenceSession OpenSession(byte[] bytes, SessionOptions sessionOptions, string model)
+    {
+        try
+        {
+            return new InferenceSession(bytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new LeNetModelException($"{model} could not be loaded by ONNX Runtime: {e.Message}", e);
+        }
+    }
+
+    // A session over the model with its first layer rewritten for speed, when the model has that
+    // layer and the rewritten model gives the original's outputs on the probe images; else null and
+    // the original runs. Not an error either way: the rewrite is only ever an optimization.
+    private static (InferenceSession Session, InputLayout Layout)? Rewritten(InferenceSession original, byte[] bytes, SessionOptions sessionOptions)
+    {
+        if (TryRewrite(bytes) is not { } rewrite)
+        {
+            return null;
+        }
+
+        InferenceSession? session = null;
+        try
+        {
+            session = new InferenceSession(rewrite.Bytes, sessionOptions);
+            if (RewriteCheck.Agrees(original, session, rewrite.Layout))
+            {
+                (InferenceSession Session, InputLayout Layout) result = (session, rewrite.Layout);
+                session = null;
+                return result;
+            }
+
+            return null;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return null;
+        }
+        finally
+        {
+            session?.Dispose();
+        }
+    }
+
+    private static RewrittenModel? TryRewrite(byte[] bytes)
+    {
+        try
+        {
+            return FirstLayerSpaceToDepth.TryRewrite(bytes, ModelContract.ImageInput);
+        }
+        catch (InvalidDataException)
+        {
+            // ONNX Runtime accepted the bytes; a field the rewrite reads more strictly is no reason to refuse them.
+            return null;
         }
     }
 
@@ -192,7 +254,7 @@ public sealed partial class LeNetClassifier : IDisposable
         try
         {
             // Freshly made bound runs hold zeros: two blank images.
-            using var run = new BoundRun(session, batch: 2);
+            using var run = new BoundRun(session, batch: 2, InputLayout.Plain);
             using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             run.Run(session, runOptions);
         }

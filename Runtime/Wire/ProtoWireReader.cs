@@ -30,6 +30,12 @@ internal ref struct ProtoWireReader
         position = 0;
     }
 
+    /// <summary>Where the reader is, in bytes from the start of the whole model.</summary>
+    public readonly int Offset => origin + position;
+
+    /// <summary>Whether every byte of the message has been read.</summary>
+    public readonly bool AtEnd => position == data.Length;
+
     /// <summary>Reads the next field's tag; false at the end of the message.</summary>
     public bool TryReadTag(out int field, out WireType wireType)
     {
@@ -91,6 +97,17 @@ internal ref struct ProtoWireReader
 
     /// <summary>Reads a length-delimited payload as UTF-8 text.</summary>
     public string ReadString() => Encoding.UTF8.GetString(ReadLengthDelimited());
+
+    /// <summary>Reads a length-delimited payload as bytes (a view of the model, not a copy).</summary>
+    public ReadOnlySpan<byte> ReadBytes() => ReadLengthDelimited();
+
+    /// <summary>Reads four little-endian bytes (a fixed32 or float field).</summary>
+    public uint ReadFixed32()
+    {
+        int start = position;
+        Advance(4, "a fixed32");
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(start, 4));
+    }
 
     /// <summary>Skips the payload of a field whose tag was just read.</summary>
     public void Skip(WireType wireType)

@@ -1,0 +1,108 @@
+namespace LeNetOnnx.Runtime;
+
+/// <summary>
+/// Where each pixel of a 28x28 image goes in the session's input tensor. <see cref="Plain"/> is the
+/// model contract's <c>[N, 1, 28, 28]</c>. A space-to-depth layout (<see cref="SpaceToDepth"/>) is
+/// the image zero-padded by <c>pad</c> on every side, then cut into 2x2 blocks whose four pixels
+/// become four channels: <c>[N, 4, (28 + 2·pad) / 2, (28 + 2·pad) / 2]</c>, channel
+/// <c>2·(row parity) + column parity</c> of the padded image, as ONNX's SpaceToDepth orders them.
+/// Writing an image touches only its pixels' places, so the padding of a zeroed buffer stays zero.
+/// </summary>
+internal sealed class InputLayout
+{
+    private readonly int[] placeOfPixel;
+
+    private InputLayout(string name, int channels, int side, int[] placeOfPixel)
+    {
+        Name = name;
+        Channels = channels;
+        Side = side;
+        this.placeOfPixel = placeOfPixel;
+    }
+
+    /// <summary>The contract's layout: one channel, 28x28, row-major.</summary>
+    public static InputLayout Plain { get; } = new("plain", 1, LeNetClassifier.ImageSize, Enumerable.Range(0, LeNetClassifier.PixelsPerImage).ToArray());
+
+    /// <summary>A short name for messages and tests.</summary>
+    public string Name { get; }
+
+    /// <summary>Channels per image in the input tensor.</summary>
+    public int Channels { get; }
+
+    /// <summary>Height and width of each channel.</summary>
+    public int Side { get; }
+
+    /// <summary>Floats per image in the input tensor.</summary>
+    public int FloatsPerImage => Channels * Side * Side;
+
+    /// <summary>Whether this is the contract's own layout (images are copied as they are).</summary>
+    public bool IsPlain => ReferenceEquals(this, Plain);
+
+    /// <summary>The layout of a zero-padded image cut into 2x2 blocks of four channels.</summary>
+    /// <param name="pad">Zero rows and columns on each side; 28 + 2·pad is even, so any pad works.</param>
+    public static InputLayout SpaceToDepth(int pad)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pad);
+        int side = (LeNetClassifier.ImageSize + (2 * pad)) / 2;
+        int[] places = new int[LeNetClassifier.PixelsPerImage];
+        for (int y = 0; y < LeNetClassifier.ImageSize; y++)
+        {
+            for (int x = 0; x < LeNetClassifier.ImageSize; x++)
+            {
+                int row = y + pad;
+                int column = x + pad;
+                int channel = (2 * (row & 1)) + (column & 1);
+                places[(y * LeNetClassifier.ImageSize) + x] = (((channel * side) + (row >> 1)) * side) + (column >> 1);
+            }
+        }
+
+        return new InputLayout($"space-to-depth, pad {pad}", 4, side, places);
+    }
+
+    /// <summary>The input tensor's shape for <paramref name="batch"/> images.</summary>
+    public long[] ShapeOf(int batch) => [batch, Channels, Side, Side];
+
+    /// <summary>Places images given as pixel/255 floats into <paramref name="input"/> (batch of <c>images.Length / 784</c>).</summary>
+    public void Write(ReadOnlySpan<float> images, Span<float> input)
+    {
+        if (IsPlain)
+        {
+            images.CopyTo(input);
+            return;
+        }
+
+        ReadOnlySpan<int> places = placeOfPixel;
+        int count = images.Length / LeNetClassifier.PixelsPerImage;
+        for (int n = 0; n < count; n++)
+        {
+            ReadOnlySpan<float> image = images.Slice(n * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage);
+            Span<float> destination = input.Slice(n * FloatsPerImage, FloatsPerImage);
+            for (int i = 0; i < image.Length; i++)
+            {
+                destination[places[i]] = image[i];
+            }
+        }
+    }
+
+    /// <summary>Places images given as raw 0..255 pixels into <paramref name="input"/>, each as pixel/255.</summary>
+    public void Write(ReadOnlySpan<byte> images, Span<float> input)
+    {
+        if (IsPlain)
+        {
+            LeNetClassifier.Scale(images, input);
+            return;
+        }
+
+        ReadOnlySpan<int> places = placeOfPixel;
+        int count = images.Length / LeNetClassifier.PixelsPerImage;
+        for (int n = 0; n < count; n++)
+        {
+            ReadOnlySpan<byte> image = images.Slice(n * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage);
+            Span<float> destination = input.Slice(n * FloatsPerImage, FloatsPerImage);
+            for (int i = 0; i < image.Length; i++)
+            {
+                destination[places[i]] = image[i] / 255f;
+            }
+        }
+    }
+}
