@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LeNetOnnx.Runtime;
@@ -28,24 +29,7 @@ public sealed partial class LeNetClassifier
     public void Classify(ReadOnlySpan<byte> images, Span<float> logits, Span<float> probabilities)
     {
         int batch = BatchOf(images.Length, logits.Length, probabilities.Length);
-        gate.Enter();
-        try
-        {
-            BoundRun run = runs.Rent(batch);
-            try
-            {
-                run.Layout.Write(images, run.Images);
-                Run(run, logits, probabilities);
-            }
-            finally
-            {
-                runs.Return(run);
-            }
-        }
-        finally
-        {
-            gate.Exit();
-        }
+        RunBatch(batch, images, logits, probabilities);
     }
 
     /// <summary>Classifies one image (pixel/255) and returns its label: the class with the largest logit.</summary>
@@ -167,7 +151,7 @@ public sealed partial class LeNetClassifier
         return -1;
     }
 
-    /// <summary>Checks that every pixel is finite, then runs the session on a pooled copy.</summary>
+    /// <summary>Checks that every pixel is finite, then runs the batch.</summary>
     private void RunFloats(int batch, ReadOnlySpan<float> images, string imagesName, Span<float> logits, Span<float> probabilities)
     {
         int bad = IndexOfNonFinite(images);
@@ -176,14 +160,43 @@ public sealed partial class LeNetClassifier
             Throw.PixelNotFinite(imagesName, bad, images[bad]);
         }
 
+        RunBatch(batch, images, logits, probabilities);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> images (floats of pixel/255 or raw bytes) on pooled bound runs:
+    /// whole, or in parallel slices when it is large enough and no other call is splitting.
+    /// </summary>
+    private void RunBatch<TPixel>(int batch, ReadOnlySpan<TPixel> images, Span<float> logits, Span<float> probabilities)
+        where TPixel : unmanaged
+    {
         gate.Enter();
         try
         {
+            int slices = Math.Min(batchSlices, batch / LeNetClassifierOptions.MinImagesPerSlice);
+            if (slices > 1 && sliced is not null && Monitor.TryEnter(sliced))
+            {
+                try
+                {
+                    RunSliced(sliced, slices, batch, images, logits, probabilities);
+                }
+                finally
+                {
+                    Monitor.Exit(sliced);
+                }
+
+                return;
+            }
+
             BoundRun run = runs.Rent(batch);
             try
             {
-                run.Layout.Write(images, run.Images);
-                Run(run, logits, probabilities);
+                Write(images, run);
+                long started = Stopwatch.GetTimestamp();
+                run.Run(session, runOptions);
+                metrics.Ran(batch, started);
+                run.Logits.CopyTo(logits);
+                run.Probabilities.CopyTo(probabilities);
             }
             finally
             {
@@ -197,13 +210,58 @@ public sealed partial class LeNetClassifier
         }
     }
 
-    /// <summary>Runs the session on the images already in <paramref name="run"/> and copies its scores out.</summary>
-    private void Run(BoundRun run, Span<float> logits, Span<float> probabilities)
+    /// <summary>Cuts the batch into <paramref name="slices"/> near-equal slices, runs them in parallel and gathers their scores.</summary>
+    private void RunSliced<TPixel>(SlicedRun work, int slices, int batch, ReadOnlySpan<TPixel> images, Span<float> logits, Span<float> probabilities)
+        where TPixel : unmanaged
     {
-        long started = Stopwatch.GetTimestamp();
-        run.Run(session, runOptions);
-        metrics.Ran(run.Batch, started);
-        run.Logits.CopyTo(logits);
-        run.Probabilities.CopyTo(probabilities);
+        int pixels = images.Length / batch;
+        try
+        {
+            int offset = 0;
+            for (int k = 0; k < slices; k++)
+            {
+                int size = (batch / slices) + (k < batch % slices ? 1 : 0);
+                BoundRun run = runs.Rent(size);
+                work.Add(run);
+                Write(images.Slice(offset * pixels, size * pixels), run);
+                offset += size;
+            }
+
+            long started = Stopwatch.GetTimestamp();
+            work.RunAll(session, runOptions);
+            metrics.Ran(batch, started);
+            offset = 0;
+            for (int k = 0; k < work.Count; k++)
+            {
+                BoundRun run = work[k];
+                run.Logits.CopyTo(logits.Slice(offset * ClassCount, run.Batch * ClassCount));
+                run.Probabilities.CopyTo(probabilities.Slice(offset * ClassCount, run.Batch * ClassCount));
+                offset += run.Batch;
+            }
+        }
+        finally
+        {
+            for (int k = 0; k < work.Count; k++)
+            {
+                runs.Return(work[k]);
+            }
+
+            work.Clear();
+        }
+    }
+
+    /// <summary>Writes images given as floats (pixel/255) or raw bytes into a run's input, in its layout.</summary>
+    private static void Write<TPixel>(ReadOnlySpan<TPixel> images, BoundRun run)
+        where TPixel : unmanaged
+    {
+        // One of the two branches survives in each instantiation: the JIT specializes value types.
+        if (typeof(TPixel) == typeof(byte))
+        {
+            run.Layout.Write(MemoryMarshal.Cast<TPixel, byte>(images), run.Images);
+        }
+        else
+        {
+            run.Layout.Write(MemoryMarshal.Cast<TPixel, float>(images), run.Images);
+        }
     }
 }

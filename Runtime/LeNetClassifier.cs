@@ -46,9 +46,15 @@ public sealed partial class LeNetClassifier : IDisposable
     private readonly RunOptions runOptions;
     private readonly RunGate gate = new();
     private readonly BoundRunPool runs;
+    private readonly int batchSlices;
 
-    private LeNetClassifier(InferenceSession session, InputLayout layout, string[] labels, string variant, FrozenDictionary<string, string> metadata)
+    // Rented by one splitting call at a time (a lock on it); null when batches are never split.
+    private readonly SlicedRun? sliced;
+
+    private LeNetClassifier(InferenceSession session, InputLayout layout, int batchSlices, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
+        this.batchSlices = batchSlices;
+        sliced = batchSlices > 1 ? new SlicedRun(batchSlices) : null;
         this.session = session;
         runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         runs = new BoundRunPool(session, layout);
@@ -114,6 +120,7 @@ public sealed partial class LeNetClassifier : IDisposable
         if (gate.Close())
         {
             runs.Dispose();
+            sliced?.Dispose();
             session.Dispose();
             runOptions.Dispose();
             metrics.Dispose();
@@ -179,7 +186,7 @@ public sealed partial class LeNetClassifier : IDisposable
                 (session, layout) = rewritten;
             }
 
-            return new LeNetClassifier(session, layout, labels, variant, metadata);
+            return new LeNetClassifier(session, layout, options.BatchSlices, labels, variant, metadata);
         }
         catch
         {

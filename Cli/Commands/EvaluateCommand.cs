@@ -24,7 +24,8 @@ internal static class EvaluateCommand
         };
         command.SetAction(async (result, cancellation) =>
         {
-            using LeNetClassifier classifier = ModelFile.Load(result.GetValue(model)!.FullName);
+            // One caller with large batches: every core runs a slice of each.
+            using LeNetClassifier classifier = ModelFile.Load(result.GetValue(model)!.FullName, new LeNetClassifierOptions { BatchSlices = Math.Min(Environment.ProcessorCount, LeNetClassifierOptions.MaxBatchSlices) });
             DataSetDescription description = result.GetValue(dataSet) == "mnist" ? Mnist.Description : FashionMnist.Description;
             using var http = new HttpClient();
             TextWriter log = result.InvocationConfiguration.Error;

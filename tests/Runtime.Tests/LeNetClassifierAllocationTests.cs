@@ -26,6 +26,19 @@ public sealed class LeNetClassifierAllocationTests
     }
 
     [TestMethod]
+    public void Classify_InParallelSlices_AllocatesNothingAfterTheFirstCall()
+    {
+        using LeNetClassifier classifier = LeNetClassifier.FromBytes(TestModels.Classic, new LeNetClassifierOptions { BatchSlices = 2 });
+        float[] images = TestModels.Images(256, seed: 35);
+        float[] logits = new float[256 * LeNetClassifier.ClassCount];
+        float[] probabilities = new float[256 * LeNetClassifier.ClassCount];
+
+        long allocated = AllocatedBy(() => classifier.Classify(images, logits, probabilities));
+
+        Assert.AreEqual(0L, allocated, $"bytes allocated by {Calls} calls at batch 256 in 2 slices");
+    }
+
+    [TestMethod]
     public void ClassifyAndPredict_RawPixels_AllocateNothingAfterTheFirstCall()
     {
         using LeNetClassifier classifier = LeNetClassifier.FromBytes(TestModels.Classic);
