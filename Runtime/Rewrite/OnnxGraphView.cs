@@ -40,6 +40,9 @@ internal sealed class OnnxGraphView
     private const int GraphOutput = 12;
     private const int TensorDataTypeFloat = 1;
 
+    private Dictionary<string, List<NodeView>>? consumers;
+    private Dictionary<string, List<NodeView>>? producers;
+
     private OnnxGraphView()
     {
     }
@@ -91,14 +94,36 @@ internal sealed class OnnxGraphView
         return view.GraphPosition < 0 ? null : view;
     }
 
-    /// <summary>The nodes that take <paramref name="value"/> as an input.</summary>
-    public List<NodeView> ConsumersOf(string value) => Nodes.Where(n => n.Inputs.Contains(value, StringComparer.Ordinal)).ToList();
+    /// <summary>The nodes that take <paramref name="value"/> as an input (a node taking it twice is listed twice).</summary>
+    public IReadOnlyList<NodeView> ConsumersOf(string value)
+    {
+        // Indexed once: the graph can be large (ONNX Runtime accepted it), walks along it must stay linear.
+        consumers ??= Index(Nodes.SelectMany(n => n.Inputs.Select(input => (input, n))));
+        return consumers.TryGetValue(value, out List<NodeView>? nodes) ? nodes : [];
+    }
 
     /// <summary>Whether <paramref name="name"/> is already used by an input, an initializer or a node output.</summary>
-    public bool NameIsTaken(string name) =>
-        Inputs.ContainsKey(name) || Initializers.ContainsKey(name) || Nodes.Any(n => n.Outputs.Contains(name, StringComparer.Ordinal));
+    public bool NameIsTaken(string name)
+    {
+        producers ??= Index(Nodes.SelectMany(n => n.Outputs.Select(output => (output, n))));
+        return Inputs.ContainsKey(name) || Initializers.ContainsKey(name) || producers.ContainsKey(name);
+    }
 
-    private static string[] Append(string[] values, string value) => [.. values, value];
+    private static Dictionary<string, List<NodeView>> Index(IEnumerable<(string Value, NodeView Node)> uses)
+    {
+        var index = new Dictionary<string, List<NodeView>>(StringComparer.Ordinal);
+        foreach ((string value, NodeView node) in uses)
+        {
+            if (!index.TryGetValue(value, out List<NodeView>? nodes))
+            {
+                index[value] = nodes = [];
+            }
+
+            nodes.Add(node);
+        }
+
+        return index;
+    }
 
     private void ReadGraph(ProtoWireReader graph)
     {
@@ -139,8 +164,8 @@ internal sealed class OnnxGraphView
 
     private static NodeView ReadNode(ProtoWireReader node, RawField raw)
     {
-        string[] inputs = [];
-        string[] outputs = [];
+        var inputs = new List<string>();
+        var outputs = new List<string>();
         string name = "";
         string opType = "";
         string domain = "";
@@ -150,10 +175,10 @@ internal sealed class OnnxGraphView
             switch (field, wireType)
             {
                 case (1, WireType.LengthDelimited):
-                    inputs = Append(inputs, node.ReadString());
+                    inputs.Add(node.ReadString());
                     break;
                 case (2, WireType.LengthDelimited):
-                    outputs = Append(outputs, node.ReadString());
+                    outputs.Add(node.ReadString());
                     break;
                 case (3, WireType.LengthDelimited):
                     name = node.ReadString();
@@ -174,7 +199,7 @@ internal sealed class OnnxGraphView
             }
         }
 
-        return new NodeView(raw, name, opType, domain, inputs, outputs, attributes);
+        return new NodeView(raw, name, opType, domain, [.. inputs], [.. outputs], attributes);
     }
 
     private static (string Name, AttributeView Value) ReadAttribute(ProtoWireReader attribute)
