@@ -11,6 +11,7 @@ public sealed class GradientContext
     private readonly HashSet<Value> needsGradient;
     private readonly Dictionary<Value, List<Value>> contributions = [];
     private readonly Dictionary<Value, Value> totals = [];
+    private readonly Dictionary<Value, Value> expanded = [];
     private readonly Value unitSeed;
 
     internal GradientContext(Graph graph, HashSet<Value> needsGradient, Value loss)
@@ -34,10 +35,34 @@ public sealed class GradientContext
     public bool HasGradient(Value output) => contributions.ContainsKey(output);
 
     /// <summary>
-    /// The gradient of the loss with respect to <paramref name="output"/>: the sum of every
-    /// contribution added so far (one <c>Sum</c> node when there are several).
+    /// The gradient of the loss with respect to <paramref name="output"/>, shaped like it: the
+    /// sum of every contribution added so far (one <c>Sum</c> node when there are several),
+    /// expanded when the contributions are in a broadcastable form.
     /// </summary>
     public Value GradientOf(Value output)
+    {
+        Value total = BroadcastGradientOf(output);
+        if (!IsBroadcastForm(total.Shape, output.Shape))
+        {
+            return total;
+        }
+
+        if (!expanded.TryGetValue(output, out Value? full))
+        {
+            full = Graph.ExpandLike(total, output);
+            expanded[output] = full;
+        }
+
+        return full;
+    }
+
+    /// <summary>
+    /// The gradient of <paramref name="output"/> as the contributions left it: possibly a tensor
+    /// that only broadcasts to <paramref name="output"/>'s shape (a reduction's gradient is the
+    /// same for every element it summed). Rules whose ops broadcast it themselves (elementwise
+    /// activations) ask for this form, which saves writing out the repeated values.
+    /// </summary>
+    public Value BroadcastGradientOf(Value output)
     {
         if (totals.TryGetValue(output, out Value? total))
         {
@@ -54,7 +79,10 @@ public sealed class GradientContext
         return total;
     }
 
-    /// <summary>Adds one contribution to the gradient of <paramref name="input"/>; its shape must be the input's.</summary>
+    /// <summary>
+    /// Adds one contribution to the gradient of <paramref name="input"/>; its shape must be the
+    /// input's or broadcast to it (see <see cref="BroadcastGradientOf"/>).
+    /// </summary>
     public void AddGradient(Value input, Value gradient)
     {
         if (totals.ContainsKey(input))
@@ -62,9 +90,9 @@ public sealed class GradientContext
             throw new GraphBuildException($"The gradient of '{input.Name}' was already read; a rule added to it too late (the nodes are not in topological order).");
         }
 
-        if (!ShapesAgree(input.Shape, gradient.Shape))
+        if (!ShapesAgree(input.Shape, gradient.Shape) && !BroadcastsTo(gradient.Shape, input.Shape))
         {
-            throw new GraphBuildException($"The gradient '{gradient.Name}' {gradient.Shape} does not have the shape of '{input.Name}' {input.Shape}.");
+            throw new GraphBuildException($"The gradient '{gradient.Name}' {gradient.Shape} neither has nor broadcasts to the shape of '{input.Name}' {input.Shape}.");
         }
 
         if (!contributions.TryGetValue(input, out List<Value>? parts))
@@ -88,4 +116,12 @@ public sealed class GradientContext
 
     private static bool ShapesAgree(TensorShape a, TensorShape b) =>
         a.Rank == b.Rank && a.Dims.Zip(b.Dims).All(p => p.First == p.Second || !p.First.IsKnown || !p.Second.IsKnown);
+
+    /// <summary>Numpy broadcasting of <paramref name="from"/> to <paramref name="to"/> without growing <paramref name="to"/>.</summary>
+    private static bool BroadcastsTo(TensorShape from, TensorShape to) =>
+        from.Rank <= to.Rank && from.Dims.Zip(to.Dims.Skip(to.Rank - from.Rank)).All(p => p.First == p.Second || p.First.Size == 1 || !p.First.IsKnown || !p.Second.IsKnown);
+
+    /// <summary>True when a gradient of shape <paramref name="gradient"/> still has to be expanded to <paramref name="output"/>'s shape.</summary>
+    private static bool IsBroadcastForm(TensorShape gradient, TensorShape output) =>
+        gradient.Rank < output.Rank || gradient.Dims.Zip(output.Dims).Any(p => p.First.Size == 1 && p.Second.Size != 1);
 }

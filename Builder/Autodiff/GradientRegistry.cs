@@ -41,6 +41,7 @@ public sealed class GradientRegistry
         new ReshapeGradient("Reshape"),
         new TransposeGradient(),
         new PadGradient(),
+        new ConcatGradient(),
         new SoftmaxGradient(),
         new SoftmaxCrossEntropyLossGradient(),
         new ReduceSumGradient(),

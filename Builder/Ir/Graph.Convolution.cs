@@ -13,7 +13,8 @@ public sealed partial class Graph
     /// <param name="strides">Null means 1.</param>
     /// <param name="group">Number of channel groups.</param>
     /// <param name="name">The output name, or null for a made one.</param>
-    public Value Conv(Value x, Value w, Value? bias, long[]? pads = null, long[]? strides = null, long group = 1, string? name = null)
+    /// <param name="dilations">Spacing of the kernel taps; null means 1.</param>
+    public Value Conv(Value x, Value w, Value? bias, long[]? pads = null, long[]? strides = null, long group = 1, string? name = null, long[]? dilations = null)
     {
         const string op = "Conv";
         ShapeInference.RequireRank(op, "input", x, 4);
@@ -21,6 +22,7 @@ public sealed partial class Graph
         ShapeInference.RequireSameType(op, x, w);
         pads ??= [0, 0, 0, 0];
         strides ??= [1, 1];
+        dilations ??= [1, 1];
         long[] kernel = [SizeOf(op, w, 2), SizeOf(op, w, 3)];
         Dim inChannels = x.Shape[1];
         if (inChannels.IsKnown && w.Shape[1].IsKnown && inChannels.Size != w.Shape[1].Size * group)
@@ -39,31 +41,39 @@ public sealed partial class Graph
         var shape = new TensorShape(
             x.Shape[0],
             w.Shape[0],
-            ShapeInference.Window(op, x.Shape, x.Shape[2], kernel[0], strides[0], pads[0], pads[2], 1),
-            ShapeInference.Window(op, x.Shape, x.Shape[3], kernel[1], strides[1], pads[1], pads[3], 1));
-        return AddNode(op, inputs, [(name, x.ElementType, shape)], ConvAttributes(kernel, pads, strides, group))[0];
+            ShapeInference.Window(op, x.Shape, x.Shape[2], kernel[0], strides[0], pads[0], pads[2], dilations[0]),
+            ShapeInference.Window(op, x.Shape, x.Shape[3], kernel[1], strides[1], pads[1], pads[3], dilations[1]));
+        return AddNode(op, inputs, [(name, x.ElementType, shape)], ConvAttributes(kernel, pads, strides, dilations, group))[0];
     }
 
     /// <summary>
-    /// 2-D transposed convolution (stride 1, group 1): the adjoint of <see cref="Conv"/> with
-    /// the same kernel <c>[M,C,kH,kW]</c> and pads, mapping <c>[N,M,H',W']</c> back to <c>[N,C,H,W]</c>.
+    /// 2-D transposed convolution (group 1): the adjoint of <see cref="Conv"/> with the same
+    /// kernel <c>[M,C,kH,kW]</c>, pads, strides and dilations, mapping <c>[N,M,H',W']</c> back to
+    /// <c>[N,C,H,W]</c> (no output padding: a strided Conv must have used every input row and column).
     /// </summary>
-    public Value ConvTranspose(Value x, Value w, long[] pads, string? name = null)
+    public Value ConvTranspose(Value x, Value w, long[] pads, string? name = null, long[]? strides = null, long[]? dilations = null)
     {
         const string op = "ConvTranspose";
         ShapeInference.RequireRank(op, "input", x, 4);
         ShapeInference.RequireRank(op, "kernel", w, 4);
         ShapeInference.RequireEqual(op, $"input '{x.Name}' {x.Shape} channels and kernel '{w.Name}' {w.Shape} first dimension", x.Shape[1], w.Shape[0]);
+        strides ??= [1, 1];
+        dilations ??= [1, 1];
         long[] kernel = [SizeOf(op, w, 2), SizeOf(op, w, 3)];
-        var shape = new TensorShape(x.Shape[0], w.Shape[1], Transposed(x.Shape[2], kernel[0], pads[0], pads[2]), Transposed(x.Shape[3], kernel[1], pads[1], pads[3]));
-        return AddNode(op, [x, w], [(name, x.ElementType, shape)], ConvAttributes(kernel, pads, [1, 1], 1))[0];
+        var shape = new TensorShape(
+            x.Shape[0],
+            w.Shape[1],
+            Transposed(x.Shape[2], kernel[0], strides[0], dilations[0], pads[0], pads[2]),
+            Transposed(x.Shape[3], kernel[1], strides[1], dilations[1], pads[1], pads[3]));
+        return AddNode(op, [x, w], [(name, x.ElementType, shape)], ConvAttributes(kernel, pads, strides, dilations, 1))[0];
 
-        static Dim Transposed(Dim d, long k, long begin, long end) => d.IsKnown ? Dim.Of(d.Size!.Value - 1 + k - begin - end) : Dim.Unknown;
+        static Dim Transposed(Dim d, long k, long stride, long dilation, long begin, long end) =>
+            d.IsKnown ? Dim.Of((stride * (d.Size!.Value - 1)) + (dilation * (k - 1)) + 1 - begin - end) : Dim.Unknown;
     }
 
-    private static KeyValuePair<string, AttributeValue>[] ConvAttributes(long[] kernel, long[] pads, long[] strides, long group) =>
+    private static KeyValuePair<string, AttributeValue>[] ConvAttributes(long[] kernel, long[] pads, long[] strides, long[] dilations, long group) =>
     [
-        new("dilations", AttributeValue.Of(1L, 1L)),
+        new("dilations", AttributeValue.Of(dilations)),
         new("group", AttributeValue.Of(group)),
         new("kernel_shape", AttributeValue.Of(kernel)),
         new("pads", AttributeValue.Of(pads)),

@@ -69,6 +69,49 @@ public sealed partial class Graph
         return AddNode("Pad", [x, Int64s(onnxPads), Scalar(value)], [(name, x.ElementType, shape)], [new("mode", AttributeValue.Of("constant"))])[0];
     }
 
+    /// <summary>Joins tensors of one rank along <paramref name="axis"/>; every other dimension must agree.</summary>
+    public Value Concat(IReadOnlyList<Value> parts, int axis, string? name = null)
+    {
+        if (parts.Count == 0)
+        {
+            throw new GraphBuildException("Concat: needs at least one tensor.");
+        }
+
+        Value first = parts[0];
+        int a = first.Shape.NormalizeAxis(axis);
+        Dim[] dims = first.Shape.Dims.ToArray();
+        foreach (Value part in parts.Skip(1))
+        {
+            ShapeInference.RequireSameType("Concat", first, part);
+            ShapeInference.RequireRank("Concat", $"input '{part.Name}'", part, first.Shape.Rank);
+            for (int i = 0; i < dims.Length; i++)
+            {
+                if (i != a)
+                {
+                    ShapeInference.RequireEqual("Concat", $"'{first.Name}' {first.Shape} and '{part.Name}' {part.Shape} on axis {i}", dims[i], part.Shape[i]);
+                }
+            }
+        }
+
+        dims[a] = ShapeInference.Sum(parts.Select(p => p.Shape[a]));
+        return AddNode("Concat", parts.ToArray(), [(name, first.ElementType, new TensorShape(dims))], [new("axis", AttributeValue.Of((long)a))])[0];
+    }
+
+    /// <summary>Elements <c>[start, end)</c> of one axis whose size is known.</summary>
+    public Value Slice(Value x, int axis, long start, long end, string? name = null)
+    {
+        int a = x.Shape.NormalizeAxis(axis);
+        long size = x.Shape[a].Size ?? throw new GraphBuildException($"Slice: axis {a} of '{x.Name}' {x.Shape} must be known at build time.");
+        if (start < 0 || end > size || start >= end)
+        {
+            throw new GraphBuildException($"Slice: [{start}, {end}) is not a non-empty range of axis {a} of '{x.Name}' {x.Shape}.");
+        }
+
+        Dim[] dims = x.Shape.Dims.ToArray();
+        dims[a] = Dim.Of(end - start);
+        return AddNode("Slice", [x, Int64s(start), Int64s(end), Int64s(a)], [(name, x.ElementType, new TensorShape(dims))])[0];
+    }
+
     /// <summary>Permutes the axes.</summary>
     public Value Transpose(Value x, long[] perm, string? name = null)
     {

@@ -19,6 +19,13 @@ public sealed partial class Graph
         return AddNode("Reshape", [x, ShapeOf(like)], [(name, x.ElementType, like.Shape)])[0];
     }
 
+    /// <summary>Broadcasts <paramref name="x"/> to the run-time shape of <paramref name="like"/>, whose shape it must broadcast to.</summary>
+    public Value ExpandLike(Value x, Value like, string? name = null)
+    {
+        TensorShape shape = ShapeInference.Broadcast("Expand", x.Shape, like.Shape);
+        return AddNode("Expand", [x, ShapeOf(like)], [(name, x.ElementType, shape)])[0];
+    }
+
     /// <summary>A tensor of <paramref name="shape"/>'s run-time shape filled with <paramref name="value"/>.</summary>
     public Value ConstantOfShape(Value shape, float value, TensorShape staticShape, string? name = null)
     {

@@ -63,6 +63,23 @@ internal static class ShapeInference
         };
     }
 
+    /// <summary>The sum of dimensions (Concat's axis): known when every one is known.</summary>
+    public static Dim Sum(IEnumerable<Dim> dims)
+    {
+        long total = 0;
+        foreach (Dim d in dims)
+        {
+            if (!d.IsKnown)
+            {
+                return Dim.Unknown;
+            }
+
+            total += d.Size!.Value;
+        }
+
+        return Dim.Of(total);
+    }
+
     /// <summary>
     /// The dimension that makes <paramref name="divisor"/> fill <paramref name="dividend"/>
     /// (Reshape's -1): known sizes divide, symbols cancel; what is left must be one symbol or a size.

@@ -45,7 +45,7 @@ public static class TrainingModels
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing is 0 (none) to below 1.");
         }
 
-        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true, weights: weights);
+        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true, weights: weights, poolingPhases: true);
         (Value loss, Value correct) = LossAndAccuracy(forward, (float)labelSmoothing);
         IReadOnlyList<Value> gradients = ReverseModeDifferentiator.Differentiate(forward.Graph, loss, forward.Graph.Parameters);
         forward.Graph.AddOutput(loss);

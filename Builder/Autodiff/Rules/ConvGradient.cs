@@ -3,8 +3,10 @@ using LeNetOnnx.Builder.Ir;
 namespace LeNetOnnx.Builder.Autodiff.Rules;
 
 /// <summary>
-/// Conv, stride 1, group 1: dX = ConvTranspose(dY, W) with the forward pads; dW is the
-/// correlation of X with dY, computed as a Conv with the batch as channels; dB sums dY.
+/// Conv, group 1, any strides and dilations whose windows use every input row and column:
+/// dX = ConvTranspose(dY, W) with the forward pads, strides and dilations; dW is the correlation
+/// of X with dY, computed as a Conv with the batch as channels (dY's taps spaced by the forward
+/// strides, stepping by the forward dilations); dB sums dY.
 /// </summary>
 internal sealed class ConvGradient : IGradientRule
 {
@@ -17,25 +19,28 @@ internal sealed class ConvGradient : IGradientRule
         Value w = node.Inputs[1]!;
         Value? bias = node.Inputs.Count > 2 ? node.Inputs[2] : null;
         long[] pads = Unbroadcast.Ints(node, "pads", [0, 0, 0, 0]);
-        if (Unbroadcast.Ints(node, "strides", [1, 1]).Any(s => s != 1)
-            || Unbroadcast.Ints(node, "dilations", [1, 1]).Any(d => d != 1)
-            || Unbroadcast.Int(node, "group", 1) != 1)
+        long[] strides = Unbroadcast.Ints(node, "strides", [1, 1]);
+        long[] dilations = Unbroadcast.Ints(node, "dilations", [1, 1]);
+        if (Unbroadcast.Int(node, "group", 1) != 1 || !WindowsTile(x, w, pads, strides, dilations))
         {
-            throw Unbroadcast.Unsupported(node, "stride 1, dilation 1 and group 1");
+            throw Unbroadcast.Unsupported(node, "group 1 and windows that reach the last input row and column (padded size − window span divisible by the stride)");
         }
 
         Value dy = context.GradientOf(node.Outputs[0]);
         if (context.NeedsGradient(x))
         {
-            context.AddGradient(x, g.ConvTranspose(dy, w, pads, name: context.GradientName(x)));
+            context.AddGradient(x, g.ConvTranspose(dy, w, pads, name: context.GradientName(x), strides: strides, dilations: dilations));
         }
 
         if (context.NeedsGradient(w))
         {
             // Swapping batch and channel axes turns "sum over images of X (*) dY" into one Conv.
-            Value xt = g.Transpose(x, [1, 0, 2, 3]);
+            // With one input channel the swap of X moves only a 1, so a Reshape does it without a copy.
+            Value xt = x.Shape[1].Size == 1 && x.Shape[2].IsKnown && x.Shape[3].IsKnown
+                ? g.Reshape(x, [1, -1, x.Shape[2].Size!.Value, x.Shape[3].Size!.Value])
+                : g.Transpose(x, [1, 0, 2, 3]);
             Value dyt = g.Transpose(dy, [1, 0, 2, 3]);
-            Value dwt = g.Conv(xt, dyt, null, pads: pads);
+            Value dwt = g.Conv(xt, dyt, null, pads: pads, strides: dilations, dilations: strides);
             context.AddGradient(w, g.Transpose(dwt, [1, 0, 2, 3], name: context.GradientName(w)));
         }
 
@@ -43,5 +48,33 @@ internal sealed class ConvGradient : IGradientRule
         {
             context.AddGradient(bias, g.ReduceSum(dy, [0, 2, 3], keepDims: false, name: context.GradientName(bias)));
         }
+    }
+
+    /// <summary>
+    /// True when the last window along each spatial axis ends at the padded input's edge, so the
+    /// transposed convolution gives back X's size and the weight correlation the kernel's.
+    /// </summary>
+    private static bool WindowsTile(Value x, Value w, long[] pads, long[] strides, long[] dilations)
+    {
+        if (strides.All(s => s == 1))
+        {
+            return true;
+        }
+
+        for (int axis = 0; axis < 2; axis++)
+        {
+            if (x.Shape[axis + 2].Size is not { } size || w.Shape[axis + 2].Size is not { } kernel)
+            {
+                return false;
+            }
+
+            long span = (dilations[axis] * (kernel - 1)) + 1;
+            if ((size + pads[axis] + pads[axis + 2] - span) % strides[axis] != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -4,8 +4,9 @@ namespace LeNetOnnx.Builder.Autodiff.Rules;
 
 /// <summary>
 /// ReduceSum, with kept dimensions or over every axis: each input element contributes once to
-/// its sum, so dX is dY broadcast back to X's shape (dY times a tensor of ones shaped like X).
-/// A partial reduction that drops its axes would need them re-inserted first; it is refused.
+/// its sum, so dX is dY broadcast back to X's shape. dY is handed on in that broadcastable form
+/// (see <see cref="GradientContext.BroadcastGradientOf"/>); a rule that needs X's shape gets it
+/// expanded. A partial reduction that drops its axes would need them re-inserted first; it is refused.
 /// </summary>
 internal sealed class ReduceSumGradient : IGradientRule
 {
@@ -13,7 +14,6 @@ internal sealed class ReduceSumGradient : IGradientRule
 
     public void Backward(GradientContext context, Node node)
     {
-        Graph g = context.Graph;
         Value x = node.Inputs[0]!;
         bool keepDims = Unbroadcast.Int(node, "keepdims", 1) != 0;
         bool allAxes = node.Inputs.Count < 2 || node.Inputs[1] is null;
@@ -22,7 +22,6 @@ internal sealed class ReduceSumGradient : IGradientRule
             throw Unbroadcast.Unsupported(node, "keepdims=1, or a reduction over every axis");
         }
 
-        Value ones = g.ConstantOfShape(g.ShapeOf(x), 1f, x.Shape);
-        context.AddGradient(x, g.Mul(ones, context.GradientOf(node.Outputs[0]), name: context.GradientName(x)));
+        context.AddGradient(x, context.BroadcastGradientOf(node.Outputs[0]));
     }
 }

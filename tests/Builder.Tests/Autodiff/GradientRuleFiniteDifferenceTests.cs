@@ -59,6 +59,55 @@ public sealed class GradientRuleFiniteDifferenceTests
     }
 
     [TestMethod]
+    [TestCategory("Conv")]
+    [DataRow(2L, 1L, 0L, 7L)]
+    [DataRow(1L, 2L, 0L, 7L)]
+    [DataRow(2L, 2L, 1L, 7L)]
+    [DataRow(3L, 1L, 1L, 7L)]
+    public void ConvGradient_StridedOrDilatedMatchesCentralDifferences(long stride, long dilation, long pad, long size)
+    {
+        var random = new Random(Seed);
+        var g = new Graph("conv_strided");
+        Value x = g.AddParameter("x", GradientCheck.UniformTensor(random, -1f, 1f, 2, 2, size, size));
+        Value w = g.AddParameter("w", GradientCheck.UniformTensor(random, -0.5f, 0.5f, 3, 2, 3, 3));
+        Value b = g.AddParameter("b", GradientCheck.UniformTensor(random, -0.5f, 0.5f, 3));
+        Value y = g.Conv(x, w, b, pads: [pad, pad, pad, pad], strides: [stride, stride], dilations: [dilation, dilation]);
+        (Value loss, _) = GradientCheck.WeightedSum(g, y, random);
+        GradientCheck.Check(g, loss, "Conv", LinearStep, Tolerance);
+    }
+
+    [TestMethod]
+    public void ConvGradient_StrideThatSkipsTheLastRowIsRefusedByName()
+    {
+        var g = new Graph("conv_skipping");
+        Value x = g.AddParameter("x", GradientCheck.UniformTensor(new Random(Seed), -1f, 1f, 1, 1, 6, 6));
+        Value w = g.AddParameter("w", GradientCheck.UniformTensor(new Random(Seed), -1f, 1f, 1, 1, 3, 3));
+        Value loss = g.ReduceSum(g.Conv(x, w, null, strides: [2, 2]), [], keepDims: false);
+        GraphBuildException e = Assert.ThrowsExactly<GraphBuildException>(() => ReverseModeDifferentiator.Differentiate(g, loss, g.Parameters));
+        StringAssert.Contains(e.Message, "divisible by the stride");
+    }
+
+    [TestMethod]
+    [TestCategory("Concat")]
+    [DataRow(0)]
+    [DataRow(1)]
+    [DataRow(-1)]
+    public void ConcatGradient_MatchesCentralDifferences(int axis)
+    {
+        var random = new Random(Seed);
+        var g = new Graph("concat");
+        long[] small = [2, 2, 3];
+        long[] large = [2, 2, 3];
+        large[axis < 0 ? large.Length + axis : axis] = 4;
+        Value a = g.AddParameter("a", GradientCheck.UniformTensor(random, -1f, 1f, small));
+        Value b = g.AddParameter("b", GradientCheck.UniformTensor(random, -1f, 1f, large));
+
+        // a twice: both of its slices must add up in its gradient.
+        (Value loss, _) = GradientCheck.WeightedSum(g, g.Concat([a, b, a], axis), random);
+        GradientCheck.Check(g, loss, "Concat", LinearStep, Tolerance);
+    }
+
+    [TestMethod]
     [TestCategory("Gemm")]
     [DataRow(false, new long[] { 5 })]
     [DataRow(true, new long[] { 5 })]
