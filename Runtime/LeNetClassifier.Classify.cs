@@ -211,24 +211,25 @@ public sealed partial class LeNetClassifier
     }
 
     /// <summary>Cuts the batch into <paramref name="slices"/> near-equal slices, runs them in parallel and gathers their scores.</summary>
-    private void RunSliced<TPixel>(SlicedRun work, int slices, int batch, ReadOnlySpan<TPixel> images, Span<float> logits, Span<float> probabilities)
+    private unsafe void RunSliced<TPixel>(SlicedRun work, int slices, int batch, ReadOnlySpan<TPixel> images, Span<float> logits, Span<float> probabilities)
         where TPixel : unmanaged
     {
-        int pixels = images.Length / batch;
         try
         {
             int offset = 0;
             for (int k = 0; k < slices; k++)
             {
                 int size = (batch / slices) + (k < batch % slices ? 1 : 0);
-                BoundRun run = runs.Rent(size);
-                work.Add(run);
-                Write(images.Slice(offset * pixels, size * pixels), run);
+                work.Add(runs.Rent(size), offset);
                 offset += size;
             }
 
             long started = Stopwatch.GetTimestamp();
-            work.RunAll(session, runOptions);
+            fixed (TPixel* pixels = images)
+            {
+                work.RunAll(session, runOptions, pixels, typeof(TPixel) == typeof(byte));
+            }
+
             metrics.Ran(batch, started);
             offset = 0;
             for (int k = 0; k < work.Count; k++)

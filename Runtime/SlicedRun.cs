@@ -5,7 +5,8 @@ namespace LeNetOnnx.Runtime;
 
 /// <summary>
 /// Runs the slices of one batch at the same time: the caller runs slices itself and queues helpers
-/// on the thread pool that claim the others. Whoever comes first runs a slice, so a busy pool only
+/// on the thread pool that claim the others. Each slice copies its own images into its bound run
+/// first, on the thread that runs it, so the copying is parallel too. Whoever comes first runs a slice, so a busy pool only
 /// means the caller runs more of them, never a wait for a thread. Reused call after call: nothing
 /// is allocated per run. One call at a time (<see cref="LeNetClassifier"/> rents it under a lock).
 /// </summary>
@@ -16,6 +17,7 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
     private const int Closed = int.MaxValue / 2;
 
     private readonly BoundRun?[] slices;
+    private readonly int[] firstImage;
     private readonly ManualResetEventSlim done = new(false, spinCount: 100);
     private InferenceSession? session;
     private RunOptions? options;
@@ -24,7 +26,15 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
     private int remaining;
     private Exception? failure;
 
-    public SlicedRun(int maxSlices) => slices = new BoundRun?[maxSlices];
+    // The caller's images, pinned by the caller for the length of RunAll: bytes or floats.
+    private unsafe void* pixels;
+    private bool pixelsAreBytes;
+
+    public SlicedRun(int maxSlices)
+    {
+        slices = new BoundRun?[maxSlices];
+        firstImage = new int[maxSlices];
+    }
 
     /// <summary>The slices added since the last <see cref="Clear"/>.</summary>
     public int Count => count;
@@ -32,12 +42,25 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
     /// <summary>Slice <paramref name="index"/>, as added.</summary>
     public BoundRun this[int index] => slices[index]!;
 
-    /// <summary>Adds the next slice (its images already written).</summary>
-    public void Add(BoundRun slice) => slices[count++] = slice;
-
-    /// <summary>Runs every slice on <paramref name="session"/>, in parallel, and returns when all are done; rethrows the first failure.</summary>
-    public void RunAll(InferenceSession session, RunOptions options)
+    /// <summary>Adds the next slice: a run of its size that will take the batch's images from <paramref name="image"/> on.</summary>
+    public void Add(BoundRun slice, int image)
     {
+        firstImage[count] = image;
+        slices[count++] = slice;
+    }
+
+    /// <summary>
+    /// Copies each slice's images into it and runs it on <paramref name="session"/>, slices in
+    /// parallel; returns when all are done and rethrows the first failure.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="options">The run options.</param>
+    /// <param name="images">The whole batch's images, pinned by the caller until this returns: 784 values per image.</param>
+    /// <param name="bytes">Whether <paramref name="images"/> are raw 0..255 bytes (else floats of pixel/255).</param>
+    public unsafe void RunAll(InferenceSession session, RunOptions options, void* images, bool bytes)
+    {
+        pixels = images;
+        pixelsAreBytes = bytes;
         this.session = session;
         this.options = options;
         failure = null;
@@ -52,6 +75,7 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
         RunClaimed();
         done.Wait();
         Volatile.Write(ref next, Closed);
+        pixels = null;
         if (failure is { } e)
         {
             ExceptionDispatchInfo.Throw(e);
@@ -70,6 +94,23 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
 
     public void Dispose() => done.Dispose();
 
+    private unsafe void RunSlice(int index)
+    {
+        BoundRun slice = slices[index]!;
+        int start = firstImage[index] * LeNetClassifier.PixelsPerImage;
+        int length = slice.Batch * LeNetClassifier.PixelsPerImage;
+        if (pixelsAreBytes)
+        {
+            slice.Layout.Write(new ReadOnlySpan<byte>((byte*)pixels + start, length), slice.Images);
+        }
+        else
+        {
+            slice.Layout.Write(new ReadOnlySpan<float>((float*)pixels + start, length), slice.Images);
+        }
+
+        slice.Run(session!, options!);
+    }
+
     private void RunClaimed()
     {
         while (true)
@@ -82,7 +123,7 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
 
             try
             {
-                slices[index]!.Run(session!, options!);
+                RunSlice(index);
             }
             catch (Exception e)
             {
