@@ -173,7 +173,7 @@ public sealed partial class LeNetClassifier
         gate.Enter();
         try
         {
-            int slices = Math.Min(batchSlices, batch / LeNetClassifierOptions.MinImagesPerSlice);
+            int slices = SliceCount(batch);
             if (slices > 1 && sliced is not null && Monitor.TryEnter(sliced))
             {
                 try
@@ -210,6 +210,23 @@ public sealed partial class LeNetClassifier
         }
     }
 
+    /// <summary>
+    /// How many slices a batch is cut into: at least <c>BatchSlices</c> (one per thread that runs
+    /// them), more when that keeps slices at <see cref="SliceImages"/> images, whose activations
+    /// stay in a core's cache (single-thread throughput measured: ~50k img/s at 16-64 images per
+    /// run, ~45k at 128-256); never slices under <see cref="LeNetClassifierOptions.MinImagesPerSlice"/>.
+    /// </summary>
+    private int SliceCount(int batch)
+    {
+        if (sliced is null)
+        {
+            return 1;
+        }
+
+        int wanted = Math.Max(batchSlices, (batch + SliceImages - 1) / SliceImages);
+        return Math.Min(Math.Min(wanted, sliced.Capacity), batch / LeNetClassifierOptions.MinImagesPerSlice);
+    }
+
     /// <summary>Cuts the batch into <paramref name="slices"/> near-equal slices, runs them in parallel and gathers their scores.</summary>
     private unsafe void RunSliced<TPixel>(SlicedRun work, int slices, int batch, ReadOnlySpan<TPixel> images, Span<float> logits, Span<float> probabilities)
         where TPixel : unmanaged
@@ -227,7 +244,7 @@ public sealed partial class LeNetClassifier
             long started = Stopwatch.GetTimestamp();
             fixed (TPixel* pixels = images)
             {
-                work.RunAll(session, runOptions, pixels, typeof(TPixel) == typeof(byte));
+                work.RunAll(session, runOptions, pixels, typeof(TPixel) == typeof(byte), helpers: batchSlices - 1);
             }
 
             metrics.Ran(batch, started);

@@ -48,13 +48,17 @@ public sealed partial class LeNetClassifier : IDisposable
     private readonly BoundRunPool runs;
     private readonly int batchSlices;
 
+    // Images per slice a split batch aims at, and the most slices one batch is cut into.
+    private const int SliceImages = 64;
+    private const int MaxSlices = 64;
+
     // Rented by one splitting call at a time (a lock on it); null when batches are never split.
     private readonly SlicedRun? sliced;
 
     private LeNetClassifier(InferenceSession session, InputLayout layout, int batchSlices, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
         this.batchSlices = batchSlices;
-        sliced = batchSlices > 1 ? new SlicedRun(batchSlices) : null;
+        sliced = batchSlices > 1 ? new SlicedRun(Math.Max(batchSlices, MaxSlices)) : null;
         this.session = session;
         runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         runs = new BoundRunPool(session, layout);

@@ -36,6 +36,9 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
         firstImage = new int[maxSlices];
     }
 
+    /// <summary>The most slices one run holds.</summary>
+    public int Capacity => slices.Length;
+
     /// <summary>The slices added since the last <see cref="Clear"/>.</summary>
     public int Count => count;
 
@@ -57,7 +60,8 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
     /// <param name="options">The run options.</param>
     /// <param name="images">The whole batch's images, pinned by the caller until this returns: 784 values per image.</param>
     /// <param name="bytes">Whether <paramref name="images"/> are raw 0..255 bytes (else floats of pixel/255).</param>
-    public unsafe void RunAll(InferenceSession session, RunOptions options, void* images, bool bytes)
+    /// <param name="helpers">Thread-pool helpers to queue beside the caller (fewer when there are fewer slices).</param>
+    public unsafe void RunAll(InferenceSession session, RunOptions options, void* images, bool bytes, int helpers)
     {
         pixels = images;
         pixelsAreBytes = bytes;
@@ -67,7 +71,7 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
         remaining = count;
         done.Reset();
         Volatile.Write(ref next, 0);
-        for (int i = 1; i < count; i++)
+        for (int i = Math.Min(helpers, count - 1); i > 0; i--)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }

@@ -12,6 +12,7 @@ public sealed class LeNetClassifierSlicingTests
     [DataRow(3, 100)]
     [DataRow(4, 256)]
     [DataRow(64, 256)]
+    [DataRow(2, 1000)]
     public void Classify_InSlices_GivesTheWholeBatchsAnswersBitForBit(int slices, int batch)
     {
         using LeNetClassifier whole = LeNetClassifier.FromBytes(TestModels.Classic);
