@@ -3,7 +3,11 @@
 # tools/torch_bench.py (PyTorch 1.13, CPU) and `./lenet bench --json`, then prints both figures and
 # the ratios as a markdown report with the date, machine and commit.
 #
-#   bench/compare.sh [--epochs N] [--seconds S] [--output FILE]
+#   bench/compare.sh [--epochs N] [--seconds S] [--rounds R] [--output FILE]
+#
+# With --rounds R the two sides run alternately R times (PyTorch, ours, PyTorch, ours, ...): the
+# table shows each side's median over the rounds, and every round's ratios are listed, so a
+# noisy machine shows as spread instead of as one lucky or unlucky figure.
 #
 # Both sides train the d2l recipe (classic LeNet-5, SGD lr 0.9, batch 256) from the same initial
 # weights and time whole epochs (shuffling, batching, steps, test evaluation), then measure
@@ -14,13 +18,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 epochs=3
 seconds=3
+rounds=1
 output=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
     --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
+    --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --output) output="${2:?--output needs a file}"; shift 2 ;;
-    *) echo "compare.sh: unknown option '$1'; use --epochs N, --seconds S, --output FILE" >&2; exit 2 ;;
+    *) echo "compare.sh: unknown option '$1'; use --epochs N, --seconds S, --rounds R, --output FILE" >&2; exit 2 ;;
   esac
 done
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
@@ -30,20 +36,32 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ./lenet build --variant classic --seed 1 --output "$work/initial.onnx" > /dev/null
-echo "compare.sh: PyTorch ($epochs epochs)..." >&2
-/usr/bin/python3 tools/torch_bench.py --model "$work/initial.onnx" --epochs "$epochs" --seconds "$seconds" > "$work/torch.json"
-echo "compare.sh: LeNetOnnx ($epochs epochs)..." >&2
-./lenet bench --json --epochs "$epochs" --seconds "$seconds" > "$work/ours.json"
+if ! [[ "$rounds" =~ ^[1-9][0-9]?$ ]]; then
+  echo "compare.sh: --rounds must be 1 to 99, got '$rounds'" >&2
+  exit 2
+fi
+for ((r = 1; r <= rounds; r++)); do
+  echo "compare.sh: round $r of $rounds: PyTorch ($epochs epochs)..." >&2
+  /usr/bin/python3 tools/torch_bench.py --model "$work/initial.onnx" --epochs "$epochs" --seconds "$seconds" > "$work/torch.$r.json"
+  echo "compare.sh: round $r of $rounds: LeNetOnnx ($epochs epochs)..." >&2
+  ./lenet bench --json --epochs "$epochs" --seconds "$seconds" > "$work/ours.$r.json"
+done
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)')"
-/usr/bin/python3 - "$work/torch.json" "$work/ours.json" "$commit" > "$work/report.md" <<'PY'
-import datetime, json, sys
-torch = json.load(open(sys.argv[1]))
-ours = json.load(open(sys.argv[2]))
+/usr/bin/python3 - "$work" "$rounds" "$commit" > "$work/report.md" <<'PY'
+import datetime, json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+torch_runs = [json.load(open(f"{work}/torch.{r}.json")) for r in range(1, rounds + 1)]
+ours_runs = [json.load(open(f"{work}/ours.{r}.json")) for r in range(1, rounds + 1)]
+numeric = lambda runs: {k: statistics.median(run[k] for run in runs) for k, v in runs[0].items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+torch = {**torch_runs[-1], **numeric(torch_runs)}
+ours = {**ours_runs[-1], **numeric(ours_runs)}
 m = ours["machine"]
 print(f"# PyTorch vs LeNetOnnx, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
 print()
 print(f"Machine: {m['cpu']}, {m['cores']} cores; {m['os']}; .NET {m['dotnet']}, ONNX Runtime {m['onnxruntime']}, PyTorch {torch['torch']}; commit {sys.argv[3]}.")
 print(f"Threads: PyTorch {torch['threads']}, LeNetOnnx {ours['threads']}. FMA peak measured by `lenet bench`: {ours['peak_gflops']:.1f} GFLOP/s.")
+if rounds > 1:
+    print(f"Rounds: {rounds}, alternated; each figure is that side's median over the rounds.")
 print()
 print("| measure | PyTorch | LeNetOnnx | ratio |")
 print("|---|---:|---:|---:|")
@@ -71,6 +89,17 @@ print(f"- hardware limit (FMA peak / FLOP per image): training {ours['limit_trai
 print(f"- 64 concurrent single-image callers through the batching front: {ours['concurrent_requests_per_second']:,.0f} img/s"
       f" ({ours['concurrent_requests_per_second'] / ours['inference_images_per_second']:.0%} of batch 256), p50 {ours['concurrent_p50_us']:,.0f} µs, p99 {ours['concurrent_p99_us']:,.0f} µs.")
 print(f"- one image: {ours['single_allocated_bytes']:.0f} bytes allocated per call.")
+if rounds > 1:
+    print()
+    print("Every round (PyTorch / LeNetOnnx, ratio):")
+    print()
+    print("| round | epoch, s | inference batch 256, img/s | one image p50 / p99, µs | 64 callers, img/s and p99 µs |")
+    print("|---:|---|---|---|---|")
+    for r, (t, o) in enumerate(zip(torch_runs, ours_runs), 1):
+        print(f"| {r} | {t['train_epoch_seconds']:.2f} / {o['train_epoch_seconds']:.2f} ({t['train_epoch_seconds'] / o['train_epoch_seconds']:.2f}x)"
+              f" | {t['inference_images_per_second']:,.0f} / {o['inference_images_per_second']:,.0f} ({o['inference_images_per_second'] / t['inference_images_per_second']:.2f}x)"
+              f" | {o['single_p50_us']:.1f} / {o['single_p99_us']:.1f}"
+              f" | {o['concurrent_requests_per_second']:,.0f}, {o['concurrent_p99_us']:,.0f} |")
 PY
 cat "$work/report.md"
 if [[ -n "$output" ]]; then
