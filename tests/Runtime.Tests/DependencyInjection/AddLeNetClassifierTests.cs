@@ -163,13 +163,16 @@ public sealed class AddLeNetClassifierTests
                 ["LeNet:ModelPath"] = path,
                 ["LeNet:Classifier:IntraOpThreads"] = "2",
                 ["LeNet:Classifier:GraphOptimizationLevel"] = "ORT_DISABLE_ALL",
+                ["LeNet:Classifier:BatchSlices"] = "3",
+                ["LeNet:Classifier:RewriteFirstLayer"] = "false",
                 ["LeNet:Batching:MaxDelay"] = "00:00:00.002",
             });
         await host.StartAsync(TestContext.CancellationToken);
 
         LeNetClassifierRegistrationOptions bound = host.Services.GetRequiredService<IOptions<LeNetClassifierRegistrationOptions>>().Value;
         Assert.AreEqual(path, bound.ModelPath);
-        Assert.AreEqual(new LeNetClassifierOptions { IntraOpThreads = 2, GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL }, bound.Classifier);
+        Assert.AreEqual(new LeNetClassifierOptions { IntraOpThreads = 2, GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL, BatchSlices = 3, RewriteFirstLayer = false }, bound.Classifier);
+        Assert.IsFalse(host.Services.GetRequiredService<LeNetClassifier>().FirstLayerRewritten);
         Assert.AreEqual(new BatchingOptions { MaxDelay = TimeSpan.FromMilliseconds(2) }, host.Services.GetRequiredService<BatchingClassifier>().Options);
         Assert.AreEqual(new LeNetClassifierOptions(), LeNetClassifierOptions.Default, "binding must not write into the shared defaults");
         Assert.AreEqual("classic", host.Services.GetRequiredService<LeNetClassifier>().Variant);
