@@ -12,30 +12,21 @@ namespace LeNetOnnx.Runtime;
 /// </summary>
 internal sealed class InputLayout
 {
-    private readonly int[] placeOfPixel;
+    // For a space-to-depth layout: where pixel 0 and pixel 1 of each image row go. The even pixels
+    // of a row follow the first in one channel row, the odd ones the second in another. Empty for Plain.
+    private readonly int[] evenRowStart;
+    private readonly int[] oddRowStart;
 
-    private InputLayout(string name, int channels, int side, int[] placeOfPixel)
+    private InputLayout(int channels, int side, int[] evenRowStart, int[] oddRowStart)
     {
-        // Scatter relies on it: pixels 0, 2, 4, ... of a row and 1, 3, 5, ... sit in consecutive places.
-        for (int i = 0; i + 2 < placeOfPixel.Length; i++)
-        {
-            if (i % LeNetClassifier.ImageSize < LeNetClassifier.ImageSize - 2 && placeOfPixel[i + 2] != placeOfPixel[i] + (channels == 1 ? 2 : 1))
-            {
-                throw new ArgumentException("Pixels two apart in a row must land in neighbouring places.", nameof(placeOfPixel));
-            }
-        }
-
-        Name = name;
         Channels = channels;
         Side = side;
-        this.placeOfPixel = placeOfPixel;
+        this.evenRowStart = evenRowStart;
+        this.oddRowStart = oddRowStart;
     }
 
     /// <summary>The contract's layout: one channel, 28x28, row-major.</summary>
-    public static InputLayout Plain { get; } = new("plain", 1, LeNetClassifier.ImageSize, Enumerable.Range(0, LeNetClassifier.PixelsPerImage).ToArray());
-
-    /// <summary>A short name for messages and tests.</summary>
-    public string Name { get; }
+    public static InputLayout Plain { get; } = new(1, LeNetClassifier.ImageSize, [], []);
 
     /// <summary>Channels per image in the input tensor.</summary>
     public int Channels { get; }
@@ -55,19 +46,23 @@ internal sealed class InputLayout
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pad);
         int side = (LeNetClassifier.ImageSize + (2 * pad)) / 2;
-        int[] places = new int[LeNetClassifier.PixelsPerImage];
-        for (int y = 0; y < LeNetClassifier.ImageSize; y++)
+        int PlaceOf(int y, int x)
         {
-            for (int x = 0; x < LeNetClassifier.ImageSize; x++)
-            {
-                int row = y + pad;
-                int column = x + pad;
-                int channel = (2 * (row & 1)) + (column & 1);
-                places[(y * LeNetClassifier.ImageSize) + x] = (((channel * side) + (row >> 1)) * side) + (column >> 1);
-            }
+            int row = y + pad;
+            int column = x + pad;
+            int channel = (2 * (row & 1)) + (column & 1);
+            return (((channel * side) + (row >> 1)) * side) + (column >> 1);
         }
 
-        return new InputLayout($"space-to-depth, pad {pad}", 4, side, places);
+        int[] even = new int[LeNetClassifier.ImageSize];
+        int[] odd = new int[LeNetClassifier.ImageSize];
+        for (int y = 0; y < LeNetClassifier.ImageSize; y++)
+        {
+            even[y] = PlaceOf(y, 0);
+            odd[y] = PlaceOf(y, 1);
+        }
+
+        return new InputLayout(4, side, even, odd);
     }
 
     /// <summary>The input tensor's shape for <paramref name="batch"/> images.</summary>
@@ -100,10 +95,7 @@ internal sealed class InputLayout
     private void Scatter<TPixel>(ReadOnlySpan<TPixel> images, Span<float> input)
         where TPixel : unmanaged
     {
-        // In a space-to-depth layout the even pixels of an image row lie side by side in one
-        // channel row and the odd ones in another: two runs per row, from the first two places.
         const int size = LeNetClassifier.ImageSize;
-        ReadOnlySpan<int> places = placeOfPixel;
         int count = images.Length / LeNetClassifier.PixelsPerImage;
         for (int n = 0; n < count; n++)
         {
@@ -112,8 +104,8 @@ internal sealed class InputLayout
             for (int y = 0; y < size; y++)
             {
                 ReadOnlySpan<TPixel> row = image.Slice(y * size, size);
-                Span<float> even = destination.Slice(places[y * size], size / 2);
-                Span<float> odd = destination.Slice(places[(y * size) + 1], size / 2);
+                Span<float> even = destination.Slice(evenRowStart[y], size / 2);
+                Span<float> odd = destination.Slice(oddRowStart[y], size / 2);
                 for (int j = 0; j < size / 2; j++)
                 {
                     even[j] = ValueOf(row[2 * j]);
