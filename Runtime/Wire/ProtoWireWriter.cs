@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 
 namespace LeNetOnnx.Runtime.Wire;
@@ -26,14 +25,6 @@ internal sealed class ProtoWireWriter
         WriteVarint((ulong)value);
     }
 
-    /// <summary>A float field.</summary>
-    public void WriteFloatField(int field, float value)
-    {
-        WriteTag(field, WireType.Fixed32);
-        BinaryPrimitives.WriteSingleLittleEndian(buffer.GetSpan(4), value);
-        buffer.Advance(4);
-    }
-
     /// <summary>A string field, UTF-8.</summary>
     public void WriteStringField(int field, string value) => WriteBytesField(field, Encoding.UTF8.GetBytes(value));
 
@@ -43,18 +34,6 @@ internal sealed class ProtoWireWriter
         WriteTag(field, WireType.LengthDelimited);
         WriteVarint((ulong)value.Length);
         buffer.Write(value);
-    }
-
-    /// <summary>A repeated int64 field, packed.</summary>
-    public void WritePackedInt64s(int field, ReadOnlySpan<long> values)
-    {
-        var packed = new ProtoWireWriter();
-        foreach (long value in values)
-        {
-            packed.WriteVarint((ulong)value);
-        }
-
-        WriteBytesField(field, packed.WrittenSpan);
     }
 
     /// <summary>A message field whose fields <paramref name="message"/> holds.</summary>
