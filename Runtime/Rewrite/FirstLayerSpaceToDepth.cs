@@ -20,7 +20,8 @@ internal sealed record RewrittenModel(byte[] Bytes, InputLayout Layout);
 /// at full resolution; here 24 channels fill 24 of 32, the activation runs on a quarter as many
 /// positions per channel, and no full-resolution reorder or pool remains. Measured on LeNet-5
 /// classic at batch 256, one thread: 35k → 48k images/s. The result is the same function; float
-/// sums are taken in another order (differences of order 1e-7), and <see cref="LeNetClassifier"/>
+/// sums are taken in another order (measured: up to 3.6e-7 on an untrained model's random images,
+/// 3.8e-6 on the trained lenet-classic's 10,000 test images), and <see cref="LeNetClassifier"/>
 /// checks the rewritten model against the original on probe images before using it.
 /// Models that do not have exactly this shape are left alone (null).
 /// </remarks>
