@@ -12,8 +12,8 @@ using Microsoft.Net.Http.Headers;
 namespace LeNetOnnx.Cli.Serving;
 
 /// <summary>
-/// <c>POST /v1/classify</c>: a picture (<c>image/png</c>, <c>image/jpeg</c>) or JSON pixels,
-/// one image or a batch. Single images go through the <see cref="BatchingClassifier"/>, which
+/// <c>POST /v1/classify</c>: a picture (<c>image/png</c>, <c>image/jpeg</c>), JSON pixels or raw
+/// pixel bytes (<c>application/octet-stream</c>), one image or a batch. Single images go through the <see cref="BatchingClassifier"/>, which
 /// gathers concurrent requests into one model run; a batch request is one run of its own.
 /// Every refusal is a JSON <c>{"error": ...}</c> with a 4xx or 503 status.
 /// </summary>
@@ -45,6 +45,9 @@ internal sealed partial class ClassifyEndpoint(
     {
         Json,
         Picture,
+
+        /// <summary>784 bytes per image, row-major, 0..255: the IDX files' own layout.</summary>
+        RawPixels,
     }
 
     /// <summary>Handles one request; never throws for a bad request.</summary>
@@ -73,52 +76,34 @@ internal sealed partial class ClassifyEndpoint(
                 return;
             }
 
-            PixelRequest request = PixelRequest.Parse(body, options.MaxImagesPerRequest);
-            if (!request.IsBatch)
+            if (kind == BodyKind.RawPixels)
             {
-                Prediction prediction = await batching.ClassifyAsync(request.Image(0), aborted).ConfigureAwait(false);
-                metrics.AddBatchedImages(1);
-                await JsonResponse.WriteAsync(context, w =>
+                int images = RawImageCount(body.Length);
+                if (images == 1)
                 {
-                    w.WriteStartObject();
-                    WritePrediction(w, prediction.Label, prediction.Probabilities, top);
-                    w.WriteEndObject();
-                }).ConfigureAwait(false);
+                    await AnswerSingleAsync(context, await batching.ClassifyAsync(body.AsMemory(), aborted).ConfigureAwait(false), top).ConfigureAwait(false);
+                }
+                else
+                {
+                    await AnswerBatchAsync(context, images, (logits, probabilities) => classifier.Classify(body, logits, probabilities), top, aborted).ConfigureAwait(false);
+                }
+
                 return;
             }
 
-            // A batch is already a batch: one run of its own, on this request's thread.
-            int count = request.Count;
-            float[] logits = new float[count * Classes];
-            float[] probabilities = new float[count * Classes];
-            await batchRuns.WaitAsync(aborted).ConfigureAwait(false);
-            try
+            PixelRequest request = PixelRequest.Parse(body, options.MaxImagesPerRequest);
+            if (!request.IsBatch)
             {
-                classifier.Classify(request.Pixels.AsSpan(0, count * LeNetClassifier.PixelsPerImage), logits, probabilities);
-            }
-            finally
-            {
-                batchRuns.Release();
+                await AnswerSingleAsync(context, await batching.ClassifyAsync(request.Image(0), aborted).ConfigureAwait(false), top).ConfigureAwait(false);
+                return;
             }
 
-            metrics.AddDirectImages(count);
-            await JsonResponse.WriteAsync(context, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("predictions");
-                Span<int> best = stackalloc int[1];
-                for (int n = 0; n < count; n++)
-                {
-                    // The label is the largest logit, as LeNetClassifier's own Prediction has it.
-                    LeNetClassifier.TopK(logits.AsSpan(n * Classes, Classes), best);
-                    w.WriteStartObject();
-                    WritePrediction(w, best[0], probabilities.AsSpan(n * Classes, Classes).ToArray(), top);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }).ConfigureAwait(false);
+            await AnswerBatchAsync(
+                context,
+                request.Count,
+                (logits, probabilities) => classifier.Classify(request.Pixels.AsSpan(0, request.Count * LeNetClassifier.PixelsPerImage), logits, probabilities),
+                top,
+                aborted).ConfigureAwait(false);
         }
         catch (HttpError e)
         {
@@ -149,6 +134,70 @@ internal sealed partial class ClassifyEndpoint(
         {
             // The client left; nobody is there to answer.
         }
+    }
+
+    /// <summary>The answer to one image that went through the batching front.</summary>
+    private Task AnswerSingleAsync(HttpContext context, Prediction prediction, int top)
+    {
+        metrics.AddBatchedImages(1);
+        return JsonResponse.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            WritePrediction(w, prediction.Label, prediction.Probabilities, top);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>
+    /// A batch request: it is already a batch, so <paramref name="run"/> classifies it in one run of
+    /// its own on this request's thread (at most one per core at a time), then every image is answered in order.
+    /// </summary>
+    private async Task AnswerBatchAsync(HttpContext context, int count, Action<float[], float[]> run, int top, CancellationToken aborted)
+    {
+        float[] logits = new float[count * Classes];
+        float[] probabilities = new float[count * Classes];
+        await batchRuns.WaitAsync(aborted).ConfigureAwait(false);
+        try
+        {
+            run(logits, probabilities);
+        }
+        finally
+        {
+            batchRuns.Release();
+        }
+
+        metrics.AddDirectImages(count);
+        await JsonResponse.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("predictions");
+            Span<int> best = stackalloc int[1];
+            for (int n = 0; n < count; n++)
+            {
+                // The label is the largest logit, as LeNetClassifier's own Prediction has it.
+                LeNetClassifier.TopK(logits.AsSpan(n * Classes, Classes), best);
+                w.WriteStartObject();
+                WritePrediction(w, best[0], probabilities.AsSpan(n * Classes, Classes).ToArray(), top);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>How many images a raw-pixel body of <paramref name="bytes"/> holds; refuses any other length with 400.</summary>
+    private int RawImageCount(int bytes)
+    {
+        const int Pixels = LeNetClassifier.PixelsPerImage;
+        if (bytes == 0 || bytes % Pixels != 0 || bytes / Pixels > options.MaxImagesPerRequest)
+        {
+            throw HttpError.BadRequest(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The application/octet-stream body has {bytes} bytes; raw pixels are {Pixels} bytes per image (28x28, row-major, 0..255), 1 to {options.MaxImagesPerRequest} images."));
+        }
+
+        return bytes / Pixels;
     }
 
     private static int ParseTop(IQueryCollection query)
@@ -183,7 +232,7 @@ internal sealed partial class ClassifyEndpoint(
 
     private static BodyKind KindOf(HttpRequest request)
     {
-        const string Accepted = "Send Content-Type: application/json ({\"pixels\": [...]} or {\"images\": [[...], ...]}), image/png or image/jpeg.";
+        const string Accepted = "Send Content-Type: application/json ({\"pixels\": [...]} or {\"images\": [[...], ...]}), application/octet-stream (784 bytes per image), image/png or image/jpeg.";
         if (string.IsNullOrEmpty(request.ContentType))
         {
             throw new HttpError(StatusCodes.Status415UnsupportedMediaType, $"The request has no Content-Type. {Accepted}");
@@ -197,6 +246,11 @@ internal sealed partial class ClassifyEndpoint(
         if (type.MatchesMediaType("application/json") || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase))
         {
             return BodyKind.Json;
+        }
+
+        if (type.MatchesMediaType("application/octet-stream"))
+        {
+            return BodyKind.RawPixels;
         }
 
         if (type.Type.Equals("image", StringComparison.OrdinalIgnoreCase))

@@ -67,6 +67,32 @@ public sealed partial class ServeTests
     }
 
     [TestMethod]
+    public async Task Classify_RawPixelBytes_MatchLeNetClassifierForOneImageAndABatch()
+    {
+        RequireModel();
+        ImageDataSet test = RealFashionMnist.Test();
+        using LeNetClassifier classifier = LeNetClassifier.Load(RunningServer.ModelPath);
+        for (int i = 300; i < 310; i++)
+        {
+            using HttpResponseMessage response = await Shared.Client.PostAsync("/v1/classify?top=2", Body(test.Image(i).ToArray(), "application/octet-stream"));
+
+            JsonElement answer = await AssertJson(response, HttpStatusCode.OK);
+            AssertMatches(classifier.Classify(test.Image(i)), answer, classifier.Labels, top: 2);
+        }
+
+        int[] images = [.. Enumerable.Range(400, 5)];
+        byte[] batch = [.. images.SelectMany(i => test.Image(i).ToArray())];
+        using HttpResponseMessage batchResponse = await Shared.Client.PostAsync("/v1/classify", Body(batch, "application/octet-stream"));
+
+        JsonElement predictions = (await AssertJson(batchResponse, HttpStatusCode.OK)).GetProperty("predictions");
+        Assert.AreEqual(images.Length, predictions.GetArrayLength());
+        for (int n = 0; n < images.Length; n++)
+        {
+            AssertMatches(classifier.Classify(test.Image(images[n])), predictions[n], classifier.Labels, top: ClassifyEndpoint.DefaultTop);
+        }
+    }
+
+    [TestMethod]
     public async Task Classify_ConcurrentSingleImages_AreBatchedAndEachGetsItsOwnAnswer()
     {
         RequireModel();
