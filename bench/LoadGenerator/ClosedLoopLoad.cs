@@ -73,7 +73,7 @@ public static class ClosedLoopLoad
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.RequestTimeout);
             using var content = new ByteArrayContent(images.Bodies[image]);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            content.Headers.ContentType = new MediaTypeHeaderValue(images.ContentType);
             long sent = Stopwatch.GetTimestamp();
             try
             {

@@ -11,14 +11,18 @@ namespace LeNetOnnx.LoadGenerator;
 /// </summary>
 public sealed class ImagePool
 {
-    private ImagePool(byte[][] bodies, int[] labels)
+    private ImagePool(byte[][] bodies, int[] labels, string contentType)
     {
         Bodies = bodies;
         Labels = labels;
+        ContentType = contentType;
     }
 
-    /// <summary>The JSON bodies, <c>{"pixels": [784 values 0..255]}</c>.</summary>
+    /// <summary>The bodies: JSON <c>{"pixels": [784 values 0..255]}</c>, or the 784 raw pixel bytes.</summary>
     public IReadOnlyList<byte[]> Bodies { get; }
+
+    /// <summary>The Content-Type every body is sent with.</summary>
+    public string ContentType { get; }
 
     /// <summary>The expected label of each body.</summary>
     public IReadOnlyList<int> Labels { get; }
@@ -27,9 +31,10 @@ public sealed class ImagePool
     /// <param name="imagesPath">An IDX images file, gzip or raw, e.g. <c>t10k-images-idx3-ubyte.gz</c>.</param>
     /// <param name="modelPath">The model the server serves.</param>
     /// <param name="count">How many images, at most the file's count.</param>
+    /// <param name="format">JSON pixels or raw pixel bytes.</param>
     /// <exception cref="DataSetException">The images file is missing or not an IDX images file of 28x28 images.</exception>
     /// <exception cref="LeNetModelException">The model is not a LeNetOnnx model.</exception>
-    public static ImagePool Load(string imagesPath, string modelPath, int count)
+    public static ImagePool Load(string imagesPath, string modelPath, int count, BodyFormat format = BodyFormat.Json)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         byte[] pixels;
@@ -46,10 +51,10 @@ public sealed class ImagePool
         {
             ReadOnlySpan<byte> image = pixels.AsSpan(i * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage);
             labels[i] = classifier.Predict(image);
-            bodies[i] = PixelsJson(image);
+            bodies[i] = format == BodyFormat.Raw ? image.ToArray() : PixelsJson(image);
         }
 
-        return new ImagePool(bodies, labels);
+        return new ImagePool(bodies, labels, format == BodyFormat.Raw ? "application/octet-stream" : "application/json");
     }
 
     private static byte[] PixelsJson(ReadOnlySpan<byte> image)
@@ -62,4 +67,14 @@ public sealed class ImagePool
 
         return Encoding.UTF8.GetBytes(json.Append("]}").ToString());
     }
+}
+
+/// <summary>How <see cref="ImagePool"/> encodes an image as a request body.</summary>
+public enum BodyFormat
+{
+    /// <summary><c>{"pixels": [784 numbers]}</c> as <c>application/json</c>.</summary>
+    Json,
+
+    /// <summary>The 784 pixel bytes as <c>application/octet-stream</c>.</summary>
+    Raw,
 }

@@ -7,8 +7,10 @@ using LeNetOnnx.Trainer.Data;
 const string Usage = """
     usage: LeNetOnnx.LoadGenerator [--url http://127.0.0.1:5000] [--connections 64] [--duration 30] [--timeout 10]
                                    [--pid PID] [--warmup 5] [--honor-retry-after true] [--images 1000] [--data DIR] [--model models/lenet-classic.onnx]
+                                   [--body json|raw]
 
-    Sends real Fashion-MNIST test images (the first --images of DIR/t10k-images-idx3-ubyte.gz) as JSON to
+    Sends real Fashion-MNIST test images (the first --images of DIR/t10k-images-idx3-ubyte.gz) as JSON
+    pixels (--body json, the default) or as their 784 raw bytes (--body raw, application/octet-stream) to
     POST /v1/classify of a lenet serve on a loopback address, over --connections connections in a closed
     loop (one request in flight per connection) for --duration seconds, each request timing out after
     --timeout seconds. Every 200 must carry the label --model gives the image when called directly.
@@ -36,7 +38,7 @@ for (int i = 0; i < args.Length; i++)
     values[args[i]] = args[++i];
 }
 
-string[] known = ["--url", "--connections", "--duration", "--timeout", "--pid", "--warmup", "--images", "--data", "--model", "--honor-retry-after"];
+string[] known = ["--url", "--connections", "--duration", "--timeout", "--pid", "--warmup", "--images", "--data", "--model", "--honor-retry-after", "--body"];
 if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is string unknown)
 {
     return Fail($"unknown option {unknown}.");
@@ -61,7 +63,13 @@ try
     };
     options.Validate();
     string data = values.GetValueOrDefault("--data", FashionMnist.DebianDirectory);
-    ImagePool images = ImagePool.Load(Path.Combine(data, "t10k-images-idx3-ubyte.gz"), values.GetValueOrDefault("--model", Path.Combine("models", "lenet-classic.onnx")), Number("--images", 1000));
+    BodyFormat format = values.GetValueOrDefault("--body", "json") switch
+    {
+        "json" => BodyFormat.Json,
+        "raw" => BodyFormat.Raw,
+        string other => throw new ArgumentException($"--body '{other}' is not json or raw."),
+    };
+    ImagePool images = ImagePool.Load(Path.Combine(data, "t10k-images-idx3-ubyte.gz"), values.GetValueOrDefault("--model", Path.Combine("models", "lenet-classic.onnx")), Number("--images", 1000), format);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{images.Bodies.Count} test images from {data}, labelled by a serial run of the model; load for {options.Duration.TotalSeconds:0.#} s..."));
     LoadReport report = await ClosedLoopLoad.RunAsync(options, images);
     Console.WriteLine(report);

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
+using LeNetOnnx.Tests;
+using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.LoadGenerator;
 
 namespace LeNetOnnx.Cli.Tests.Serving;
@@ -32,6 +35,31 @@ public sealed class LoadGeneratorTests
     [DataRow(4097)]
     public void LoadOptions_ConnectionsOutOfRange_AreRefused(int connections) =>
         Assert.ThrowsExactly<ArgumentException>(() => new LoadOptions { Server = new Uri("http://127.0.0.1:5000"), Connections = connections }.Validate());
+
+    [TestMethod]
+    public void ImagePool_RawAndJsonBodies_CarryTheSameImagesAndLabels()
+    {
+        string model = RepositoryRoot.Combine("models", "lenet-classic.onnx");
+        string testImages = Path.Combine(FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz");
+        if (!File.Exists(testImages))
+        {
+            Prerequisite.Missing($"Fashion-MNIST is not installed at {FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist, or tools/install-prerequisites.sh).");
+        }
+
+        ImagePool raw = ImagePool.Load(testImages, model, 20, BodyFormat.Raw);
+        ImagePool json = ImagePool.Load(testImages, model, 20);
+
+        Assert.AreEqual("application/octet-stream", raw.ContentType);
+        Assert.AreEqual("application/json", json.ContentType);
+        CollectionAssert.AreEqual(json.Labels.ToArray(), raw.Labels.ToArray());
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.HasCount(784, raw.Bodies[i]);
+            using JsonDocument document = JsonDocument.Parse(json.Bodies[i]);
+            byte[] pixels = [.. document.RootElement.GetProperty("pixels").EnumerateArray().Select(p => p.GetByte())];
+            CollectionAssert.AreEqual(pixels, raw.Bodies[i], $"image {i}");
+        }
+    }
 
     [TestMethod]
     public void LatencySummary_OneToHundredMilliseconds_IsNearestRank()
