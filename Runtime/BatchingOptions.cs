@@ -4,7 +4,7 @@ using System.Globalization;
 namespace LeNetOnnx.Runtime;
 
 /// <summary>How a <see cref="BatchingClassifier"/> groups single-image requests into batches.</summary>
-/// <example><c>var options = new BatchingOptions { MaxBatchSize = 32, MaxDelay = TimeSpan.FromMilliseconds(2), QueueCapacity = 256 };</c></example>
+/// <example><c>var options = new BatchingOptions { MaxBatchSize = 64, MaxDelay = TimeSpan.FromMilliseconds(2), QueueCapacity = 256 };</c></example>
 public sealed record BatchingOptions
 {
     /// <summary>The largest <see cref="MaxBatchSize"/> accepted: 4096.</summary>
@@ -14,21 +14,26 @@ public sealed record BatchingOptions
     public static readonly TimeSpan MaxMaxDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The most images run together, 1 to <see cref="MaxMaxBatchSize"/>. Default 64: past a few
+    /// The most images run together, 1 to <see cref="MaxMaxBatchSize"/>. Default 32: past a few
     /// dozen LeNet-5 images a larger batch barely lowers the cost per image but raises the latency
-    /// of all of them.
+    /// of all of them, and with many callers a smaller cap lets one batch gather while another runs
+    /// (64 connections over HTTP on 2 cores: about 31,000 requests/s with 32 against 22,000 with 64).
     /// </summary>
-    public int MaxBatchSize { get; init; } = 64;
+    public int MaxBatchSize { get; init; } = 32;
 
     /// <summary>
     /// How long the first request of a batch may wait for more to join it, counted from when it
-    /// was accepted, from zero (run whatever is queued at once) to <see cref="MaxMaxDelay"/>; the
-    /// batch runs as soon as it is full. Default 1 ms. The worker waits in whole milliseconds, ending to the nearest one, so
-    /// a delay under half a millisecond gathers only what is already queued; waits are also only
-    /// as precise as the operating system's timer (about 1 ms on Linux, up to 15 ms on Windows).
-    /// Set 0 when callers are few: a lone request then runs at once instead of waiting in vain.
+    /// was accepted, from zero to <see cref="MaxMaxDelay"/>; the batch runs as soon as it is full.
+    /// Default 0: the worker runs whatever is queued the moment it is free, so batches grow with
+    /// the load on their own (requests queue while a batch runs) and a caller is never held back
+    /// for others that may not come. A delay pays only when many callers arrive in bursts: every
+    /// batch that does not fill waits the whole delay (16 callers, batches of up to 32, 1 ms:
+    /// about 10,000 images/s against 50,000 with 0). The worker waits in whole milliseconds,
+    /// ending to the nearest one, so a delay under half a millisecond gathers only what is already
+    /// queued; waits are also only as precise as the operating system's timer (about 1 ms on
+    /// Linux, up to 15 ms on Windows).
     /// </summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// The most requests pending (see <see cref="BatchingClassifier.PendingCount"/>); one more is

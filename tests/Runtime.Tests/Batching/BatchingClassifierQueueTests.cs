@@ -150,7 +150,7 @@ public sealed class BatchingClassifierQueueTests
     {
         await using var batching = new BatchingClassifier(classifier);
 
-        Assert.AreEqual(new BatchingOptions { MaxBatchSize = 64, MaxDelay = TimeSpan.FromMilliseconds(1), QueueCapacity = 1024 }, batching.Options);
+        Assert.AreEqual(new BatchingOptions { MaxBatchSize = 32, MaxDelay = TimeSpan.Zero, QueueCapacity = 1024 }, batching.Options);
         Assert.AreEqual(0, batching.PendingCount);
     }
 
