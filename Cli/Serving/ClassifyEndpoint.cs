@@ -13,8 +13,9 @@ namespace LeNetOnnx.Cli.Serving;
 
 /// <summary>
 /// <c>POST /v1/classify</c>: a picture (<c>image/png</c>, <c>image/jpeg</c>), JSON pixels or raw
-/// pixel bytes (<c>application/octet-stream</c>), one image or a batch. Single images go through the <see cref="BatchingClassifier"/>, which
-/// gathers concurrent requests into one model run; a batch request is one run of its own.
+/// pixel bytes (<c>application/octet-stream</c>), one image or a batch. Single images go through
+/// the <see cref="BatchingClassifier"/>, which gathers concurrent requests into one model run; a
+/// batch request is one run of its own.
 /// Every refusal is a JSON <c>{"error": ...}</c> with a 4xx or 503 status.
 /// </summary>
 internal sealed partial class ClassifyEndpoint(
@@ -64,14 +65,10 @@ internal sealed partial class ClassifyEndpoint(
             {
                 ConvertedPicture picture = await DecodeAsync(body, invert, aborted).ConfigureAwait(false);
                 Prediction prediction = await batching.ClassifyAsync(picture.Pixels.AsMemory(), aborted).ConfigureAwait(false);
-                metrics.AddBatchedImages(1);
-                await JsonResponse.WriteAsync(context, w =>
+                await AnswerSingleAsync(context, prediction, top, w =>
                 {
-                    w.WriteStartObject();
-                    WritePrediction(w, prediction.Label, prediction.Probabilities, top);
                     w.WriteBoolean("inverted", picture.Inverted);
                     w.WriteString("conversion", picture.Reason);
-                    w.WriteEndObject();
                 }).ConfigureAwait(false);
                 return;
             }
@@ -136,14 +133,15 @@ internal sealed partial class ClassifyEndpoint(
         }
     }
 
-    /// <summary>The answer to one image that went through the batching front.</summary>
-    private Task AnswerSingleAsync(HttpContext context, Prediction prediction, int top)
+    /// <summary>The answer to one image that went through the batching front; <paramref name="more"/> adds properties after the prediction's.</summary>
+    private Task AnswerSingleAsync(HttpContext context, Prediction prediction, int top, Action<Utf8JsonWriter>? more = null)
     {
         metrics.AddBatchedImages(1);
         return JsonResponse.WriteAsync(context, w =>
         {
             w.WriteStartObject();
             WritePrediction(w, prediction.Label, prediction.Probabilities, top);
+            more?.Invoke(w);
             w.WriteEndObject();
         });
     }
