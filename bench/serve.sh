@@ -73,7 +73,7 @@ curl -fs "$url/healthz" > /dev/null || { echo "serve.sh: lenet serve did not sta
 
 load() { dotnet "$work/load/LeNetOnnx.LoadGenerator.dll" --url "$url" --connections "$connections" --duration "$1" --body "$2" --data "$data" --pid "$server"; }
 echo "serve.sh: warming up (JIT tiering, thread pool, connections)..." >&2
-load 8 raw > /dev/null
+load 8 raw > "$work/warm-up.txt" || { cat "$work/warm-up.txt" >&2; echo "serve.sh: the server failed the load generator's checks while warming up" >&2; exit 1; }
 if [[ $have_wrk -eq 1 ]]; then
   for kind in healthz raw json; do
     echo "serve.sh: wrk, $kind, $seconds s..." >&2
