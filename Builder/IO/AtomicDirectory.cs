@@ -27,7 +27,8 @@ public static class AtomicDirectory
             throw new ArgumentException($"Cannot write '{target}': the directory exists and is not empty; give a new or empty directory.");
         }
 
-        string temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        StaleTemporaries.Remove(target);
+        string temporary = StaleTemporaries.For(target);
         Directory.CreateDirectory(temporary);
         try
         {

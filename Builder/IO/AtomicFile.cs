@@ -30,7 +30,8 @@ public static class AtomicFile
             throw new ArgumentException($"Cannot write '{fullPath}': it is not a regular file (a device, pipe or socket); give the path of a file.");
         }
 
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        StaleTemporaries.Remove(fullPath);
+        string temporary = StaleTemporaries.For(fullPath);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
