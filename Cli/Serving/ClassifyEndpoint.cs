@@ -139,8 +139,14 @@ internal sealed partial class ClassifyEndpoint(
         metrics.AddBatchedImages(1);
         return JsonResponse.WriteAsync(context, w =>
         {
+            Span<float> scores = stackalloc float[Classes];
+            for (int i = 0; i < Classes; i++)
+            {
+                scores[i] = prediction.Probabilities[i];
+            }
+
             w.WriteStartObject();
-            WritePrediction(w, prediction.Label, prediction.Probabilities, top);
+            WritePrediction(w, prediction.Label, scores, top);
             more?.Invoke(w);
             w.WriteEndObject();
         });
@@ -175,7 +181,7 @@ internal sealed partial class ClassifyEndpoint(
                 // The label is the largest logit, as LeNetClassifier's own Prediction has it.
                 LeNetClassifier.TopK(logits.AsSpan(n * Classes, Classes), best);
                 w.WriteStartObject();
-                WritePrediction(w, best[0], probabilities.AsSpan(n * Classes, Classes).ToArray(), top);
+                WritePrediction(w, best[0], probabilities.AsSpan(n * Classes, Classes), top);
                 w.WriteEndObject();
             }
 
@@ -334,14 +340,8 @@ internal sealed partial class ClassifyEndpoint(
     }
 
     /// <summary>Writes <c>label</c>, <c>index</c>, <c>probability</c> and the <c>top</c> list into the open object.</summary>
-    private void WritePrediction(Utf8JsonWriter w, int label, IReadOnlyList<float> probabilities, int top)
+    private void WritePrediction(Utf8JsonWriter w, int label, ReadOnlySpan<float> scores, int top)
     {
-        Span<float> scores = stackalloc float[Classes];
-        for (int i = 0; i < Classes; i++)
-        {
-            scores[i] = probabilities[i];
-        }
-
         Span<int> ranked = stackalloc int[top];
         LeNetClassifier.TopK(scores, ranked);
         w.WriteString("label", classifier.Labels[label]);
