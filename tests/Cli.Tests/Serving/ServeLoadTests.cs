@@ -32,8 +32,12 @@ public sealed partial class ServeLoadTests
     private const double RssGrowthBound = 1.5;
 
     // Throughput after the overload, with the same few connections as before it, must be at least
-    // this share of the throughput before it. The machine is shared, so up to three windows are
-    // tried: a neighbour's burst costs one window, a server that stays slow fails all three.
+    // this share of the throughput before it. The machine is shared (CI runs the other test projects
+    // at the same time), so up to three windows are tried. If the machine got busier for longer than
+    // that, "before" is no longer a fair measure: a fresh server that was never overloaded is then
+    // measured in turn with the overloaded one, window for window, and the overloaded one must reach
+    // the share of the fresh one in one of three pairs. A neighbour's load slows both; a server
+    // that stays slow fails every pair.
     private const double RecoveryShare = 0.8;
     private const int RecoveryWindows = 3;
 
@@ -81,14 +85,22 @@ public sealed partial class ServeLoadTests
         long endRss = overload.Rss[^1].Bytes;
         Assert.IsLessThanOrEqualTo(RssGrowthBound * warmRss, endRss, $"RSS grew from {warmRss:N0} bytes after warm-up to {endRss:N0} at the end of the overload: {overload}");
 
-        LoadReport? after = null;
         var afterWindows = new List<LoadReport>();
-        for (int window = 0; window < RecoveryWindows && (after is null || after.OkPerSecond < RecoveryShare * before.OkPerSecond); window++)
+        bool recovered = false;
+        for (int window = 0; window < RecoveryWindows && !recovered; window++)
         {
-            after = await ClosedLoopLoad.RunAsync(Phase(FewConnections, Calm), images);
+            LoadReport after = await ClosedLoopLoad.RunAsync(Phase(FewConnections, Calm), images);
             afterWindows.Add(after);
             Log($"after, window {window + 1}", after);
             AssertServedEverything(after, "after the overload", server);
+            recovered = after.OkPerSecond >= RecoveryShare * before.OkPerSecond;
+        }
+
+        string recovery = string.Create(CultureInfo.InvariantCulture, $"{FewConnections} connections got {string.Join(", ", afterWindows.Select(w => $"{w.OkPerSecond:N0}"))} answers/s after the overload, {before.OkPerSecond:N0}/s before it");
+        if (!recovered)
+        {
+            (recovered, string pairs) = await CompareWithFreshServerAsync(model, images, server, Phase, afterWindows);
+            recovery += "; " + pairs;
         }
 
         // The server counted exactly what the clients got: no answer lost, none invented, no 499 (a
@@ -107,11 +119,39 @@ public sealed partial class ServeLoadTests
         Assert.AreEqual(all.Sum(r => r.Overloaded), served.GetValueOrDefault("503"), "503s counted by the server and by the clients");
         CollectionAssert.IsSubsetOf(served.Keys.ToArray(), new[] { "200", "503" }, "statuses the server answered");
 
-        Assert.IsGreaterThanOrEqualTo(
-            RecoveryShare * before.OkPerSecond,
-            after!.OkPerSecond,
-            string.Create(CultureInfo.InvariantCulture, $"{FewConnections} connections got {after.OkPerSecond:N0} answers/s after the overload, {before.OkPerSecond:N0}/s before it"));
+        Console.WriteLine(recovery);
+        Assert.IsTrue(recovered, $"the server did not recover its throughput: {recovery}");
         Assert.AreEqual(0, await server.StopAsync(), server.Log);
+    }
+
+    /// <summary>
+    /// Measures a fresh server (never overloaded) and the overloaded one in turn, window for window,
+    /// and says whether the overloaded one reached <see cref="RecoveryShare"/> of the fresh one in
+    /// one of the pairs. The overloaded server's windows are added to <paramref name="afterWindows"/>.
+    /// </summary>
+    private static async Task<(bool Recovered, string Pairs)> CompareWithFreshServerAsync(
+        string model, ImagePool images, ServeProcess overloaded, Func<int, TimeSpan, LoadOptions> phase, List<LoadReport> afterWindows)
+    {
+        await using ServeProcess fresh = await ServeProcess.StartAsync(model, "--queue", Queue.ToString(CultureInfo.InvariantCulture));
+        LoadOptions FreshPhase(TimeSpan duration) => phase(FewConnections, duration) with { Server = fresh.Url, ServerPid = fresh.Id };
+        Log("fresh server, warm-up", await ClosedLoopLoad.RunAsync(FreshPhase(TimeSpan.FromSeconds(4)), images));
+        var pairs = new List<string>();
+        bool recovered = false;
+        for (int pair = 0; pair < RecoveryWindows && !recovered; pair++)
+        {
+            LoadReport reference = await ClosedLoopLoad.RunAsync(FreshPhase(Calm), images);
+            Log($"fresh server, window {pair + 1}", reference);
+            AssertServedEverything(reference, "on a fresh server", fresh);
+            LoadReport after = await ClosedLoopLoad.RunAsync(phase(FewConnections, Calm), images);
+            afterWindows.Add(after);
+            Log($"after, paired window {pair + 1}", after);
+            AssertServedEverything(after, "after the overload", overloaded);
+            pairs.Add(string.Create(CultureInfo.InvariantCulture, $"{after.OkPerSecond:N0}/s against {reference.OkPerSecond:N0}/s on a fresh server"));
+            recovered = after.OkPerSecond >= RecoveryShare * reference.OkPerSecond;
+        }
+
+        Assert.AreEqual(0, await fresh.StopAsync(), fresh.Log);
+        return (recovered, "then " + string.Join(", ", pairs));
     }
 
     private static async Task<string> MetricsAsync(Uri server)
