@@ -13,7 +13,10 @@ internal static class RealFashionMnist
     public const string Directory = FashionMnist.DebianDirectory;
 
     private static readonly Lazy<ImageDataSet> TestSplit = new(() => ImageDataSet.Load(
-        "Fashion-MNIST test", Path.Combine(Directory, "t10k-images-idx3-ubyte.gz"), Path.Combine(Directory, "t10k-labels-idx1-ubyte.gz")));
+        "Fashion-MNIST test", TestImagesFile, Path.Combine(Directory, "t10k-labels-idx1-ubyte.gz")));
+
+    /// <summary>The test images file (gzip IDX); call <see cref="Require"/> first.</summary>
+    public static string TestImagesFile => Path.Combine(Directory, "t10k-images-idx3-ubyte.gz");
 
     /// <summary>Stops the test (inconclusive, or failed under CI) unless the package is installed.</summary>
     public static void Require()

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LeNetOnnx.Tests;
-using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.LoadGenerator;
 
 namespace LeNetOnnx.Cli.Tests.Serving;
@@ -40,11 +39,8 @@ public sealed class LoadGeneratorTests
     public void ImagePool_RawAndJsonBodies_CarryTheSameImagesAndLabels()
     {
         string model = RepositoryRoot.Combine("models", "lenet-classic.onnx");
-        string testImages = Path.Combine(FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz");
-        if (!File.Exists(testImages))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed at {FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist, or tools/install-prerequisites.sh).");
-        }
+        RealFashionMnist.Require();
+        string testImages = RealFashionMnist.TestImagesFile;
 
         ImagePool raw = ImagePool.Load(testImages, model, 20, BodyFormat.Raw);
         ImagePool json = ImagePool.Load(testImages, model, 20);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LeNetOnnx.LoadGenerator;
 using LeNetOnnx.Tests;
-using LeNetOnnx.Trainer.Data;
 
 namespace LeNetOnnx.Cli.Tests.Serving;
 
@@ -46,11 +45,8 @@ public sealed partial class ServeLoadTests
     public async Task Serve_256ConnectionsAboveCapacity_Answers503NotTimeoutsRightLabelsFlatMemoryAndRecovers()
     {
         string model = RepositoryRoot.Combine("models", "lenet-classic.onnx");
-        string testImages = Path.Combine(FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz");
-        if (!File.Exists(testImages))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed at {FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist, or tools/install-prerequisites.sh).");
-        }
+        RealFashionMnist.Require();
+        string testImages = RealFashionMnist.TestImagesFile;
 
         ImagePool images = ImagePool.Load(testImages, model, 1000);
         Assert.IsGreaterThan(5, images.Labels.Distinct().Count(), "the images should get many labels, so a mixed-up answer shows");
