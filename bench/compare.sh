@@ -29,6 +29,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "compare.sh: unknown option '$1'; use --epochs N, --seconds S, --rounds R, --output FILE" >&2; exit 2 ;;
   esac
 done
+if ! [[ "$rounds" =~ ^[1-9][0-9]?$ ]]; then
+  echo "compare.sh: --rounds must be 1 to 99, got '$rounds'" >&2
+  exit 2
+fi
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   echo "compare.sh: PyTorch is not installed for /usr/bin/python3; run tools/install-prerequisites.sh" >&2
   exit 2
@@ -36,10 +40,6 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ./lenet build --variant classic --seed 1 --output "$work/initial.onnx" > /dev/null
-if ! [[ "$rounds" =~ ^[1-9][0-9]?$ ]]; then
-  echo "compare.sh: --rounds must be 1 to 99, got '$rounds'" >&2
-  exit 2
-fi
 for ((r = 1; r <= rounds; r++)); do
   echo "compare.sh: round $r of $rounds: PyTorch ($epochs epochs)..." >&2
   /usr/bin/python3 tools/torch_bench.py --model "$work/initial.onnx" --epochs "$epochs" --seconds "$seconds" > "$work/torch.$r.json"
