@@ -6,9 +6,9 @@ namespace LeNetOnnx.Runtime;
 /// <summary>
 /// Runs the slices of one batch at the same time: the caller runs slices itself and queues helpers
 /// on the thread pool that claim the others. Each slice copies its own images into its bound run
-/// first, on the thread that runs it, so the copying is parallel too. Whoever comes first runs a slice, so a busy pool only
-/// means the caller runs more of them, never a wait for a thread. Reused call after call: nothing
-/// is allocated per run. One call at a time (<see cref="LeNetClassifier"/> rents it under a lock).
+/// first, on the thread that runs it, so the copying is parallel too. Whoever comes first runs a
+/// slice, so a busy pool only means the caller runs more of them, never a wait for a thread.
+/// Reused call after call: nothing is allocated per run. One call at a time (<see cref="LeNetClassifier"/> rents it under a lock).
 /// </summary>
 internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
 {

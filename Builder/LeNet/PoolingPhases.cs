@@ -42,8 +42,7 @@ internal static class PoolingPhases
         Value weights = g.Concat(kernels, 0, name: $"{prefix}.phase_weight");
         Value biases = g.Concat(Enumerable.Repeat(b, window * window).ToArray(), 0, name: $"{prefix}.phase_bias");
         Value y = g.Conv(x, weights, biases, pads: [padding, padding, padding, padding], strides: [window, window], name: $"{prefix}.phase_conv");
-        long outChannels = w.Shape[0].Size ?? throw new GraphBuildException($"{prefix}: the output channels of '{w.Name}' {w.Shape} must be known.");
-        return g.Reshape(y, [0, window * window, outChannels, Known(y, 2), Known(y, 3)], name: $"{prefix}.phases");
+        return g.Reshape(y, [0, window * window, Known(w, 0), Known(y, 2), Known(y, 3)], name: $"{prefix}.phases");
     }
 
     /// <summary>The average pooling of activated <paramref name="phases"/> <c>[N, k², M, h, w]</c>: their mean over the phase axis, <c>[N, M, h, w]</c>.</summary>
