@@ -2,7 +2,8 @@ namespace LeNetOnnx.Builder.IO;
 
 /// <summary>
 /// Creates a directory of files so that it appears whole or not at all: the files are written
-/// and flushed into a temporary sibling directory, which is then renamed to the target.
+/// and flushed into a temporary sibling directory, which is flushed (its entries) and renamed to
+/// the target, and the parent is flushed so the rename is on disk too (<see cref="DirectoryFlush"/>).
 /// </summary>
 public static class AtomicDirectory
 {
@@ -49,7 +50,9 @@ public static class AtomicDirectory
                 Directory.Delete(target);
             }
 
+            DirectoryFlush.Flush(temporary);
             Directory.Move(temporary, target);
+            DirectoryFlush.Flush(parent);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

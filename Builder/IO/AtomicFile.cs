@@ -2,8 +2,9 @@ namespace LeNetOnnx.Builder.IO;
 
 /// <summary>
 /// Writes a file so that its final name only ever holds complete contents: write a temporary
-/// file beside it, flush it to disk, then rename it over the target. On failure the temporary
-/// file is removed and the target is untouched.
+/// file beside it, flush it to disk, rename it over the target, then flush the directory so the
+/// rename is on disk too (<see cref="DirectoryFlush"/>). On failure the temporary file is removed
+/// and the target is untouched.
 /// </summary>
 public static class AtomicFile
 {
@@ -41,6 +42,7 @@ public static class AtomicFile
             }
 
             File.Move(temporary, fullPath, overwrite: true);
+            DirectoryFlush.Flush(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
