@@ -51,6 +51,18 @@ public sealed class InputLayoutTests
     }
 
     [TestMethod]
+    public void Plain_BytesBecomePixelsOver255Exactly()
+    {
+        byte[] pixels = [.. Enumerable.Range(0, 784).Select(i => (byte)(i * 7))];
+        float[] input = new float[784];
+        InputLayout.Plain.Write(pixels, input);
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            Assert.AreEqual(pixels[i] / 255f, input[i], $"pixel {i} = {pixels[i]}");
+        }
+    }
+
+    [TestMethod]
     public void Plain_CopiesImagesAsTheyAre()
     {
         float[] images = TestModels.Images(2, seed: 3);
