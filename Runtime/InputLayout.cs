@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace LeNetOnnx.Runtime;
 
@@ -92,32 +92,53 @@ internal sealed class InputLayout
         Scatter(images, input);
     }
 
-    private void Scatter<TPixel>(ReadOnlySpan<TPixel> images, Span<float> input)
-        where TPixel : unmanaged
+    private void Scatter(ReadOnlySpan<float> images, Span<float> input)
     {
-        const int size = LeNetClassifier.ImageSize;
         int count = images.Length / LeNetClassifier.PixelsPerImage;
         for (int n = 0; n < count; n++)
         {
-            ReadOnlySpan<TPixel> image = images.Slice(n * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage);
-            Span<float> destination = input.Slice(n * FloatsPerImage, FloatsPerImage);
-            for (int y = 0; y < size; y++)
-            {
-                ReadOnlySpan<TPixel> row = image.Slice(y * size, size);
-                Span<float> even = destination.Slice(evenRowStart[y], size / 2);
-                Span<float> odd = destination.Slice(oddRowStart[y], size / 2);
-                for (int j = 0; j < size / 2; j++)
-                {
-                    even[j] = ValueOf(row[2 * j]);
-                    odd[j] = ValueOf(row[(2 * j) + 1]);
-                }
-            }
+            ScatterImage(images.Slice(n * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage), input.Slice(n * FloatsPerImage, FloatsPerImage));
         }
     }
 
-    // The JIT keeps one branch per instantiation; bytes scale exactly as LeNetClassifier.Scale does.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ValueOf<TPixel>(TPixel pixel)
-        where TPixel : unmanaged =>
-        typeof(TPixel) == typeof(byte) ? Unsafe.As<TPixel, byte>(ref pixel) / 255f : Unsafe.As<TPixel, float>(ref pixel);
+    private void Scatter(ReadOnlySpan<byte> images, Span<float> input)
+    {
+        Span<float> scaled = stackalloc float[LeNetClassifier.PixelsPerImage];
+        int count = images.Length / LeNetClassifier.PixelsPerImage;
+        for (int n = 0; n < count; n++)
+        {
+            LeNetClassifier.Scale(images.Slice(n * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage), scaled);
+            ScatterImage(scaled, input.Slice(n * FloatsPerImage, FloatsPerImage));
+        }
+    }
+
+    /// <summary>Splits each row of one image into its even and odd pixels, eight pixels at a time where the hardware has 256-bit vectors.</summary>
+    private void ScatterImage(ReadOnlySpan<float> image, Span<float> destination)
+    {
+        const int size = LeNetClassifier.ImageSize;
+        const int half = size / 2;
+
+        // Pixels 0..7 become 0, 2, 4, 6 | 1, 3, 5, 7: the lower half goes to the even row, the upper to the odd.
+        Vector256<int> evensThenOdds = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        int vectorPixels = Vector256.IsHardwareAccelerated ? size - (size % 8) : 0;
+        for (int y = 0; y < size; y++)
+        {
+            ReadOnlySpan<float> row = image.Slice(y * size, size);
+            Span<float> even = destination.Slice(evenRowStart[y], half);
+            Span<float> odd = destination.Slice(oddRowStart[y], half);
+            int x = 0;
+            for (; x < vectorPixels; x += 8)
+            {
+                Vector256<float> split = Vector256.Shuffle(Vector256.Create(row.Slice(x, 8)), evensThenOdds);
+                split.GetLower().CopyTo(even.Slice(x / 2, 4));
+                split.GetUpper().CopyTo(odd.Slice(x / 2, 4));
+            }
+
+            for (; x < size; x += 2)
+            {
+                even[x / 2] = row[x];
+                odd[x / 2] = row[x + 1];
+            }
+        }
+    }
 }
