@@ -41,12 +41,12 @@ internal static partial class DirectoryFlush
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "fsync")]
     private static partial int Fsync(int descriptor);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int descriptor);
 }
