@@ -25,6 +25,19 @@ internal static partial class DirectoryFlush
             return false;
         }
 
+        try
+        {
+            return FlushOpened(directory);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library under another name (or none): the write is still atomic, only not confirmed durable.
+            return false;
+        }
+    }
+
+    private static bool FlushOpened(string directory)
+    {
         int descriptor = Open(directory, ReadOnly);
         if (descriptor < 0)
         {
