@@ -244,7 +244,7 @@ public sealed partial class LeNetClassifier
             long started = Stopwatch.GetTimestamp();
             fixed (TPixel* pixels = images)
             {
-                work.RunAll(session, runOptions, pixels, typeof(TPixel) == typeof(byte), helpers: batchSlices - 1);
+                work.RunAll(session, runOptions, pixels, typeof(TPixel) == typeof(byte));
             }
 
             metrics.Ran(batch, started);

@@ -55,10 +55,10 @@ public sealed partial class LeNetClassifier : IDisposable
     // Rented by one splitting call at a time (a lock on it); null when batches are never split.
     private readonly SlicedRun? sliced;
 
-    private LeNetClassifier(InferenceSession session, InputLayout layout, int batchSlices, string[] labels, string variant, FrozenDictionary<string, string> metadata)
+    private LeNetClassifier(InferenceSession session, InputLayout layout, LeNetClassifierOptions options, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
-        this.batchSlices = batchSlices;
-        sliced = batchSlices > 1 ? new SlicedRun(Math.Max(batchSlices, MaxSlices)) : null;
+        batchSlices = options.BatchSlices;
+        sliced = batchSlices > 1 ? new SlicedRun(Math.Max(batchSlices, MaxSlices), helperThreads: batchSlices - 1, options.SliceSpinTime) : null;
         this.session = session;
         runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         runs = new BoundRunPool(session, layout);
@@ -190,7 +190,7 @@ public sealed partial class LeNetClassifier : IDisposable
                 (session, layout) = rewritten;
             }
 
-            return new LeNetClassifier(session, layout, options.BatchSlices, labels, variant, metadata);
+            return new LeNetClassifier(session, layout, options, labels, variant, metadata);
         }
         catch
         {

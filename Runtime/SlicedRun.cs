@@ -1,39 +1,58 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LeNetOnnx.Runtime;
 
 /// <summary>
-/// Runs the slices of one batch at the same time: the caller runs slices itself and queues helpers
-/// on the thread pool that claim the others. Each slice copies its own images into its bound run
-/// first, on the thread that runs it, so the copying is parallel too. Whoever comes first runs a
-/// slice, so a busy pool only means the caller runs more of them, never a wait for a thread.
-/// Reused call after call: nothing is allocated per run. One call at a time (<see cref="LeNetClassifier"/> rents it under a lock).
+/// Runs the slices of one batch at the same time: the caller runs slices itself while its own
+/// helper threads claim the others. Each slice copies its own images into its bound run first,
+/// on the thread that runs it, so the copying is parallel too. Whoever comes first runs a slice,
+/// so a helper that is late (descheduled, still waking) only means the caller runs more of them.
+/// Between calls a helper spins for a while (<see cref="LeNetClassifierOptions.SliceSpinTime"/>)
+/// before it blocks, and the caller spins as long for the last slice: waking a blocked thread costs 100-300 µs on a virtual machine, a
+/// tenth of a batch of 256. Reused call after call: nothing is allocated per run. One call at a
+/// time (<see cref="LeNetClassifier"/> rents it under a lock).
 /// </summary>
-internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
+internal sealed class SlicedRun : IDisposable
 {
-    // Claims start here between calls, so a helper queued by an earlier call that starts late
-    // finds nothing to claim while the next call is being set up.
+    // Claims start here between calls, so a helper that wakes late finds nothing to claim.
     private const int Closed = int.MaxValue / 2;
 
     private readonly BoundRun?[] slices;
     private readonly int[] firstImage;
-    private readonly ManualResetEventSlim done = new(false, spinCount: 100);
+    private readonly Thread[] helpers;
+    private readonly object sleep = new();
+    private readonly long spinTicks;
     private InferenceSession? session;
     private RunOptions? options;
     private int count;
     private int next = Closed;
     private int remaining;
+    private int generation;
+    private int sleepers;
+    private bool callerBlocked;
+    private volatile bool stopping;
     private Exception? failure;
 
     // The caller's images, pinned by the caller for the length of RunAll: bytes or floats.
     private unsafe void* pixels;
     private bool pixelsAreBytes;
 
-    public SlicedRun(int maxSlices)
+    /// <param name="maxSlices">The most slices one run holds.</param>
+    /// <param name="helperThreads">Threads that run slices beside the caller.</param>
+    /// <param name="spinTime">How long a helper waits for the next call, and the caller for the last slice, before blocking.</param>
+    public SlicedRun(int maxSlices, int helperThreads, TimeSpan spinTime)
     {
         slices = new BoundRun?[maxSlices];
         firstImage = new int[maxSlices];
+        spinTicks = (long)(spinTime.TotalSeconds * Stopwatch.Frequency);
+        helpers = new Thread[helperThreads];
+        for (int i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = new Thread(HelperLoop) { IsBackground = true, Name = $"LeNetClassifier slices {i + 1}" };
+            helpers[i].Start();
+        }
     }
 
     /// <summary>The most slices one run holds.</summary>
@@ -60,8 +79,7 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
     /// <param name="options">The run options.</param>
     /// <param name="images">The whole batch's images, pinned by the caller until this returns: 784 values per image.</param>
     /// <param name="bytes">Whether <paramref name="images"/> are raw 0..255 bytes (else floats of pixel/255).</param>
-    /// <param name="helpers">Thread-pool helpers to queue beside the caller (fewer when there are fewer slices).</param>
-    public unsafe void RunAll(InferenceSession session, RunOptions options, void* images, bool bytes, int helpers)
+    public unsafe void RunAll(InferenceSession session, RunOptions options, void* images, bool bytes)
     {
         pixels = images;
         pixelsAreBytes = bytes;
@@ -69,15 +87,18 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
         this.options = options;
         failure = null;
         remaining = count;
-        done.Reset();
         Volatile.Write(ref next, 0);
-        for (int i = Math.Min(helpers, count - 1); i > 0; i--)
+        Interlocked.Increment(ref generation);
+        if (Volatile.Read(ref sleepers) > 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            lock (sleep)
+            {
+                Monitor.PulseAll(sleep);
+            }
         }
 
         RunClaimed();
-        done.Wait();
+        WaitForSlices();
         Volatile.Write(ref next, Closed);
         pixels = null;
         if (failure is { } e)
@@ -93,10 +114,96 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
         count = 0;
     }
 
-    /// <inheritdoc/>
-    void IThreadPoolWorkItem.Execute() => RunClaimed();
+    /// <summary>Stops the helpers; the caller makes sure no run is in progress.</summary>
+    public void Dispose()
+    {
+        stopping = true;
+        Interlocked.Increment(ref generation);
+        lock (sleep)
+        {
+            Monitor.PulseAll(sleep);
+        }
 
-    public void Dispose() => done.Dispose();
+        foreach (Thread helper in helpers)
+        {
+            helper.Join();
+        }
+    }
+
+    private void HelperLoop()
+    {
+        int seen = 0;
+        while (true)
+        {
+            seen = WaitForCall(seen);
+            if (stopping)
+            {
+                return;
+            }
+
+            RunClaimed();
+        }
+    }
+
+    /// <summary>Waits until a call after <paramref name="seen"/> starts (spinning first); returns its generation.</summary>
+    private int WaitForCall(int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + spinTicks;
+        while (Volatile.Read(ref generation) == seen && Stopwatch.GetTimestamp() < deadline)
+        {
+            Pause();
+        }
+
+        if (Volatile.Read(ref generation) == seen)
+        {
+            lock (sleep)
+            {
+                Interlocked.Increment(ref sleepers);
+                while (Volatile.Read(ref generation) == seen)
+                {
+                    Monitor.Wait(sleep);
+                }
+
+                Interlocked.Decrement(ref sleepers);
+            }
+        }
+
+        return Volatile.Read(ref generation);
+    }
+
+    /// <summary>Waits until every slice is done: spinning first, then blocked until the last one signals.</summary>
+    private void WaitForSlices()
+    {
+        long deadline = Stopwatch.GetTimestamp() + spinTicks;
+        while (Volatile.Read(ref remaining) > 0 && Stopwatch.GetTimestamp() < deadline)
+        {
+            Pause();
+        }
+
+        if (Volatile.Read(ref remaining) > 0)
+        {
+            lock (sleep)
+            {
+                callerBlocked = true;
+                while (Volatile.Read(ref remaining) > 0)
+                {
+                    Monitor.Wait(sleep);
+                }
+
+                callerBlocked = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One round of a spin: a few pause instructions, then the CPU to any other thread that is
+    /// ready to run on it (a no-op when none is), so spinning never delays another thread's work.
+    /// </summary>
+    private static void Pause()
+    {
+        Thread.SpinWait(16);
+        Thread.Yield();
+    }
 
     private unsafe void RunSlice(int index)
     {
@@ -136,7 +243,13 @@ internal sealed class SlicedRun : IThreadPoolWorkItem, IDisposable
 
             if (Interlocked.Decrement(ref remaining) == 0)
             {
-                done.Set();
+                lock (sleep)
+                {
+                    if (callerBlocked)
+                    {
+                        Monitor.PulseAll(sleep);
+                    }
+                }
             }
         }
     }

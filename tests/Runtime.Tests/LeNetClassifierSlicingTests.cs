@@ -59,6 +59,40 @@ public sealed class LeNetClassifierSlicingTests
     }
 
     [TestMethod]
+    [Timeout(60_000, CooperativeCancellation = true)]
+    [DataRow(0)]
+    [DataRow(1_000)]
+    public void Classify_InSlicesAfterThreadsBlockedOrSpinning_GivesTheWholeBatchsAnswers(int spinMilliseconds)
+    {
+        // 0: every helper and the caller block between calls (woken through the monitor);
+        // 1 s: they spin through the pauses between calls instead. Both must hand every slice over.
+        using LeNetClassifier whole = LeNetClassifier.FromBytes(TestModels.Classic);
+        var options = new LeNetClassifierOptions { BatchSlices = 3, SliceSpinTime = TimeSpan.FromMilliseconds(spinMilliseconds) };
+        byte[] pixels = TestModels.Pixels(200, seed: 77);
+        float[] expected = ClassifyBytes(whole, pixels, 200).Logits;
+        LeNetClassifier sliced = LeNetClassifier.FromBytes(TestModels.Classic, options);
+        for (int call = 0; call < 6; call++)
+        {
+            CollectionAssert.AreEqual(expected, ClassifyBytes(sliced, pixels, 200).Logits, $"call {call}");
+            Thread.Sleep(call * 4);
+        }
+
+        // Dispose stops the helper threads whether they spin or sleep; the timeout catches a hang.
+        sliced.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => ClassifyBytes(sliced, pixels, 200));
+    }
+
+    [TestMethod]
+    [DataRow(-1)]
+    [DataRow(1_001)]
+    public void SliceSpinTime_OutOfRange_IsRefusedByName(int milliseconds)
+    {
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() =>
+            LeNetClassifier.FromBytes(TestModels.Classic, new LeNetClassifierOptions { BatchSlices = 2, SliceSpinTime = TimeSpan.FromMilliseconds(milliseconds) }));
+        Assert.Contains("SliceSpinTime is", e.Message);
+    }
+
+    [TestMethod]
     [DataRow(0)]
     [DataRow(65)]
     public void BatchSlices_OutOfRange_IsRefusedByName(int slices)
