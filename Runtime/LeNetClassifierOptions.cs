@@ -24,10 +24,10 @@ public sealed record LeNetClassifierOptions
     /// <summary>
     /// Into how many slices a large batch is split, run at the same time (data parallel): the
     /// caller runs slices itself while <c>BatchSlices − 1</c> threads the classifier owns take the
-    /// others. Default 1: no split. Set it to the cores a single caller's large batches may use, with <see cref="IntraOpThreads"/>
-    /// 1: independent slices keep every core busy without ONNX Runtime's per-operator
-    /// synchronization (measured at batch 256 on 2 cores: about 1.7x one 2-thread session).
-    /// A large batch is cut into more slices than that, of about 64 images (whose activations stay
+    /// others. Default 1: no split. Set it to the cores a single caller's large batches may use,
+    /// with <see cref="IntraOpThreads"/> 1: independent slices keep every core busy without ONNX
+    /// Runtime's per-operator synchronization (measured at batch 256 on 2 cores: about 1.7x one
+    /// 2-thread session). A large batch is cut into more slices than that, of about 64 images (whose activations stay
     /// in a core's cache), which the threads claim one after another. Batches smaller than
     /// <see cref="MinImagesPerSlice"/> × 2 are never split; only one call at a time splits,
     /// concurrent ones run whole (they already keep the cores busy).

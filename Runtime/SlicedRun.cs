@@ -10,8 +10,8 @@ namespace LeNetOnnx.Runtime;
 /// on the thread that runs it, so the copying is parallel too. Whoever comes first runs a slice,
 /// so a helper that is late (descheduled, still waking) only means the caller runs more of them.
 /// Between calls a helper spins for a while (<see cref="LeNetClassifierOptions.SliceSpinTime"/>)
-/// before it blocks, and the caller spins as long for the last slice: waking a blocked thread costs 100-300 µs on a virtual machine, a
-/// tenth of a batch of 256. Reused call after call: nothing is allocated per run. One call at a
+/// before it blocks, and the caller spins as long for the last slice: waking a blocked thread
+/// costs 100-300 µs on a virtual machine, a tenth of a batch of 256. Reused call after call: nothing is allocated per run. One call at a
 /// time (<see cref="LeNetClassifier"/> rents it under a lock).
 /// </summary>
 internal sealed class SlicedRun : IDisposable
@@ -30,8 +30,7 @@ internal sealed class SlicedRun : IDisposable
     private int next = Closed;
     private int remaining;
     private int generation;
-    private int sleepers;
-    private bool callerBlocked;
+    private int blocked;
     private volatile bool stopping;
     private Exception? failure;
 
@@ -89,16 +88,9 @@ internal sealed class SlicedRun : IDisposable
         remaining = count;
         Volatile.Write(ref next, 0);
         Interlocked.Increment(ref generation);
-        if (Volatile.Read(ref sleepers) > 0)
-        {
-            lock (sleep)
-            {
-                Monitor.PulseAll(sleep);
-            }
-        }
-
+        WakeBlocked();
         RunClaimed();
-        WaitForSlices();
+        WaitUntil(static (run, _) => Volatile.Read(ref run.remaining) == 0, 0);
         Volatile.Write(ref next, Closed);
         pixels = null;
         if (failure is { } e)
@@ -119,10 +111,7 @@ internal sealed class SlicedRun : IDisposable
     {
         stopping = true;
         Interlocked.Increment(ref generation);
-        lock (sleep)
-        {
-            Monitor.PulseAll(sleep);
-        }
+        WakeBlocked();
 
         foreach (Thread helper in helpers)
         {
@@ -135,7 +124,9 @@ internal sealed class SlicedRun : IDisposable
         int seen = 0;
         while (true)
         {
-            seen = WaitForCall(seen);
+            // Until the next call starts (or Dispose, which starts a generation too).
+            WaitUntil(static (run, served) => Volatile.Read(ref run.generation) != served, seen);
+            seen = Volatile.Read(ref generation);
             if (stopping)
             {
                 return;
@@ -145,52 +136,45 @@ internal sealed class SlicedRun : IDisposable
         }
     }
 
-    /// <summary>Waits until a call after <paramref name="seen"/> starts (spinning first); returns its generation.</summary>
-    private int WaitForCall(int seen)
+    /// <summary>
+    /// Waits until <paramref name="isDone"/> holds: spinning for the spin time, then blocked on the
+    /// monitor until <see cref="WakeBlocked"/> after the state it reads has changed.
+    /// </summary>
+    private void WaitUntil<TState>(Func<SlicedRun, TState, bool> isDone, TState state)
     {
         long deadline = Stopwatch.GetTimestamp() + spinTicks;
-        while (Volatile.Read(ref generation) == seen && Stopwatch.GetTimestamp() < deadline)
+        while (!isDone(this, state) && Stopwatch.GetTimestamp() < deadline)
         {
             Pause();
         }
 
-        if (Volatile.Read(ref generation) == seen)
+        if (isDone(this, state))
         {
-            lock (sleep)
-            {
-                Interlocked.Increment(ref sleepers);
-                while (Volatile.Read(ref generation) == seen)
-                {
-                    Monitor.Wait(sleep);
-                }
-
-                Interlocked.Decrement(ref sleepers);
-            }
+            return;
         }
 
-        return Volatile.Read(ref generation);
+        lock (sleep)
+        {
+            // Counted before the check: a waker changes the state with a full fence and then reads
+            // the count, so either this check sees the change or the waker sees this thread.
+            Interlocked.Increment(ref blocked);
+            while (!isDone(this, state))
+            {
+                Monitor.Wait(sleep);
+            }
+
+            Interlocked.Decrement(ref blocked);
+        }
     }
 
-    /// <summary>Waits until every slice is done: spinning first, then blocked until the last one signals.</summary>
-    private void WaitForSlices()
+    /// <summary>Wakes every thread blocked in <see cref="WaitUntil"/>; called after an interlocked change of the state they wait on.</summary>
+    private void WakeBlocked()
     {
-        long deadline = Stopwatch.GetTimestamp() + spinTicks;
-        while (Volatile.Read(ref remaining) > 0 && Stopwatch.GetTimestamp() < deadline)
-        {
-            Pause();
-        }
-
-        if (Volatile.Read(ref remaining) > 0)
+        if (Volatile.Read(ref blocked) > 0)
         {
             lock (sleep)
             {
-                callerBlocked = true;
-                while (Volatile.Read(ref remaining) > 0)
-                {
-                    Monitor.Wait(sleep);
-                }
-
-                callerBlocked = false;
+                Monitor.PulseAll(sleep);
             }
         }
     }
@@ -243,13 +227,7 @@ internal sealed class SlicedRun : IDisposable
 
             if (Interlocked.Decrement(ref remaining) == 0)
             {
-                lock (sleep)
-                {
-                    if (callerBlocked)
-                    {
-                        Monitor.PulseAll(sleep);
-                    }
-                }
+                WakeBlocked();
             }
         }
     }
