@@ -38,9 +38,9 @@ public sealed record LeNetClassifierOptions
     /// How long the threads that run the slices of split batches (<see cref="BatchSlices"/>) keep
     /// spinning for the next batch before they block, and a splitting caller for the last slice.
     /// Default 1 ms: batches that follow each other closely never pay for waking a blocked thread
-    /// (100-300 µs on a virtual machine, a tenth of a batch of 256). A spinning thread gives its
-    /// core to any other thread that is ready to run, so it delays no one's work; it only keeps
-    /// the core awake. <see cref="TimeSpan.Zero"/> blocks at once. At most <see cref="MaxSliceSpinTime"/>.
+    /// (100-300 µs on a virtual machine, a tenth of a batch of 256). A spinning thread offers its
+    /// core to any thread that is ready to run after every few pause instructions
+    /// (<c>sched_yield</c>), so it takes little from other work; it mostly keeps the core awake. <see cref="TimeSpan.Zero"/> blocks at once. At most <see cref="MaxSliceSpinTime"/>.
     /// </summary>
     public TimeSpan SliceSpinTime { get; init; } = TimeSpan.FromMilliseconds(1);
 

@@ -180,8 +180,8 @@ internal sealed class SlicedRun : IDisposable
     }
 
     /// <summary>
-    /// One round of a spin: a few pause instructions, then the CPU to any other thread that is
-    /// ready to run on it (a no-op when none is), so spinning never delays another thread's work.
+    /// One round of a spin: a few pause instructions, then the CPU offered to any other thread that
+    /// is ready to run on it (a no-op when none is), so spinning takes little from other work.
     /// </summary>
     private static void Pause()
     {
