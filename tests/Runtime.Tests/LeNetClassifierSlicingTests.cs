@@ -70,7 +70,7 @@ public sealed class LeNetClassifierSlicingTests
         var options = new LeNetClassifierOptions { BatchSlices = 3, SliceSpinTime = TimeSpan.FromMilliseconds(spinMilliseconds) };
         byte[] pixels = TestModels.Pixels(200, seed: 77);
         float[] expected = ClassifyBytes(whole, pixels, 200).Logits;
-        LeNetClassifier sliced = LeNetClassifier.FromBytes(TestModels.Classic, options);
+        using LeNetClassifier sliced = LeNetClassifier.FromBytes(TestModels.Classic, options);
         for (int call = 0; call < 6; call++)
         {
             CollectionAssert.AreEqual(expected, ClassifyBytes(sliced, pixels, 200).Logits, $"call {call}");
@@ -78,6 +78,7 @@ public sealed class LeNetClassifierSlicingTests
         }
 
         // Dispose stops the helper threads whether they spin or sleep; the timeout catches a hang.
+        // (The using disposes again on the way out: a second Dispose does nothing.)
         sliced.Dispose();
         Assert.ThrowsExactly<ObjectDisposedException>(() => ClassifyBytes(sliced, pixels, 200));
     }
