@@ -27,10 +27,10 @@ public sealed record LeNetClassifierOptions
     /// others. Default 1: no split. Set it to the cores a single caller's large batches may use,
     /// with <see cref="IntraOpThreads"/> 1: independent slices keep every core busy without ONNX
     /// Runtime's per-operator synchronization (measured at batch 256 on 2 cores: about 1.7x one
-    /// 2-thread session). A large batch is cut into more slices than that, of about 64 images (whose activations stay
-    /// in a core's cache), which the threads claim one after another. Batches smaller than
-    /// <see cref="MinImagesPerSlice"/> × 2 are never split; only one call at a time splits,
-    /// concurrent ones run whole (they already keep the cores busy).
+    /// 2-thread session). A large batch is cut into more slices than that, of about 64 images
+    /// (whose activations stay in a core's cache), which the threads claim one after another.
+    /// Batches smaller than <see cref="MinImagesPerSlice"/> × 2 are never split; only one call at a
+    /// time splits, concurrent ones run whole (they already keep the cores busy).
     /// </summary>
     public int BatchSlices { get; init; } = 1;
 
@@ -40,7 +40,8 @@ public sealed record LeNetClassifierOptions
     /// Default 1 ms: batches that follow each other closely never pay for waking a blocked thread
     /// (100-300 µs on a virtual machine, a tenth of a batch of 256). A spinning thread offers its
     /// core to any thread that is ready to run after every few pause instructions
-    /// (<c>sched_yield</c>), so it takes little from other work; it mostly keeps the core awake. <see cref="TimeSpan.Zero"/> blocks at once. At most <see cref="MaxSliceSpinTime"/>.
+    /// (<c>sched_yield</c>), so it takes little from other work; it mostly keeps the core awake.
+    /// <see cref="TimeSpan.Zero"/> blocks at once. At most <see cref="MaxSliceSpinTime"/>.
     /// </summary>
     public TimeSpan SliceSpinTime { get; init; } = TimeSpan.FromMilliseconds(1);
 
