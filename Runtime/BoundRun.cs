@@ -15,20 +15,18 @@ internal sealed class BoundRun : IDisposable
     private readonly OrtValue probabilities;
     private readonly OrtIoBinding binding;
 
-    public BoundRun(InferenceSession session, int batch, InputLayout layout)
+    public BoundRun(InferenceSession session, int batch)
     {
         Batch = batch;
-        Layout = layout;
 
         // On the pinned object heap: ONNX Runtime holds raw pointers into these for the object's life.
-        // Zeroed, and the layout never writes its padding: padding stays zero run after run.
-        Images = GC.AllocateArray<float>(batch * layout.FloatsPerImage, pinned: true);
+        Images = GC.AllocateArray<float>(batch * LeNetClassifier.PixelsPerImage, pinned: true);
         Logits = GC.AllocateArray<float>(batch * LeNetClassifier.ClassCount, pinned: true);
         Probabilities = GC.AllocateArray<float>(batch * LeNetClassifier.ClassCount, pinned: true);
         var disposables = new List<IDisposable>(4);
         try
         {
-            images = Track(OrtValue.CreateTensorValueFromMemory(Images, layout.ShapeOf(batch)), disposables);
+            images = Track(OrtValue.CreateTensorValueFromMemory(Images, [batch, 1, LeNetClassifier.ImageSize, LeNetClassifier.ImageSize]), disposables);
             logits = Track(OrtValue.CreateTensorValueFromMemory(Logits, [batch, LeNetClassifier.ClassCount]), disposables);
             probabilities = Track(OrtValue.CreateTensorValueFromMemory(Probabilities, [batch, LeNetClassifier.ClassCount]), disposables);
             binding = Track(session.CreateIoBinding(), disposables);
@@ -50,10 +48,7 @@ internal sealed class BoundRun : IDisposable
     /// <summary>The number of images of every run.</summary>
     public int Batch { get; }
 
-    /// <summary>How images are placed in <see cref="Images"/>.</summary>
-    public InputLayout Layout { get; }
-
-    /// <summary>The input: <see cref="Batch"/> images of pixel/255 in <see cref="Layout"/>, written by the caller before <see cref="Run"/>.</summary>
+    /// <summary>The input: <see cref="Batch"/> images of pixel/255, row-major, written by the caller before <see cref="Run"/>.</summary>
     public float[] Images { get; }
 
     /// <summary>The logits of the last run.</summary>
@@ -61,6 +56,12 @@ internal sealed class BoundRun : IDisposable
 
     /// <summary>The probabilities of the last run.</summary>
     public float[] Probabilities { get; }
+
+    /// <summary>Copies images given as pixel/255 floats into <see cref="Images"/>, from its first image on.</summary>
+    public void Write(ReadOnlySpan<float> images) => images.CopyTo(Images);
+
+    /// <summary>Writes images given as raw 0..255 pixels into <see cref="Images"/> as pixel/255, from its first image on.</summary>
+    public void Write(ReadOnlySpan<byte> images) => LeNetClassifier.Scale(images, Images);
 
     /// <summary>Runs the session on <see cref="Images"/>, filling <see cref="Logits"/> and <see cref="Probabilities"/>.</summary>
     public void Run(InferenceSession session, RunOptions options) => session.RunWithBinding(options, binding);

@@ -14,14 +14,12 @@ internal sealed class BoundRunPool : IDisposable
     public const int MaxPooledBatch = 256;
 
     private readonly InferenceSession session;
-    private readonly InputLayout layout;
     private readonly Stack<BoundRun>?[] idle = new Stack<BoundRun>?[MaxPooledBatch + 1];
     private volatile bool disposed;
 
-    public BoundRunPool(InferenceSession session, InputLayout layout)
+    public BoundRunPool(InferenceSession session)
     {
         this.session = session;
-        this.layout = layout;
 
         // Enough for every core to run one call of a size while as many wait to start.
         IdlePerBatch = Math.Max(4, 2 * Environment.ProcessorCount);
@@ -45,7 +43,7 @@ internal sealed class BoundRunPool : IDisposable
             }
         }
 
-        return new BoundRun(session, batch, layout);
+        return new BoundRun(session, batch);
     }
 
     /// <summary>Gives a run back after its call; it is kept for the next call of its size or disposed.</summary>

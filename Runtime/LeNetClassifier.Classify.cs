@@ -275,11 +275,11 @@ public sealed partial class LeNetClassifier
         // One of the two branches survives in each instantiation: the JIT specializes value types.
         if (typeof(TPixel) == typeof(byte))
         {
-            run.Layout.Write(MemoryMarshal.Cast<TPixel, byte>(images), run.Images);
+            run.Write(MemoryMarshal.Cast<TPixel, byte>(images));
         }
         else
         {
-            run.Layout.Write(MemoryMarshal.Cast<TPixel, float>(images), run.Images);
+            run.Write(MemoryMarshal.Cast<TPixel, float>(images));
         }
     }
 }

@@ -55,14 +55,14 @@ public sealed partial class LeNetClassifier : IDisposable
     // Rented by one splitting call at a time (a lock on it); null when batches are never split.
     private readonly SlicedRun? sliced;
 
-    private LeNetClassifier(InferenceSession session, InputLayout layout, LeNetClassifierOptions options, string[] labels, string variant, FrozenDictionary<string, string> metadata)
+    private LeNetClassifier(InferenceSession session, bool firstLayerRewritten, LeNetClassifierOptions options, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
         batchSlices = options.BatchSlices;
         sliced = batchSlices > 1 ? new SlicedRun(Math.Max(batchSlices, MaxSlices), helperThreads: batchSlices - 1, options.SliceSpinTime) : null;
         this.session = session;
         runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        runs = new BoundRunPool(session, layout);
-        FirstLayerRewritten = !layout.IsPlain;
+        runs = new BoundRunPool(session);
+        FirstLayerRewritten = firstLayerRewritten;
         Labels = Array.AsReadOnly(labels);
         Variant = variant;
         Metadata = metadata;
@@ -75,7 +75,7 @@ public sealed partial class LeNetClassifier : IDisposable
     public string Variant { get; }
 
     /// <summary>
-    /// Whether the session runs the model with its first layer rewritten as space-to-depth
+    /// Whether the session runs the model with its first layer rewritten by pooling phases
     /// (<see cref="LeNetClassifierOptions.RewriteFirstLayer"/>); false when it runs the model as written.
     /// </summary>
     public bool FirstLayerRewritten { get; }
@@ -183,14 +183,14 @@ public sealed partial class LeNetClassifier : IDisposable
         {
             (string[] labels, string variant, FrozenDictionary<string, string> metadata) = ModelContract.Check(session, model);
             CheckRuns(session, model);
-            InputLayout layout = InputLayout.Plain;
-            if (options.RewriteFirstLayer && Rewritten(session, bytes, sessionOptions) is { } rewritten)
+            bool rewritten = false;
+            if (options.RewriteFirstLayer && Rewritten(session, bytes, sessionOptions) is { } faster)
             {
                 session.Dispose();
-                (session, layout) = rewritten;
+                (session, rewritten) = (faster, true);
             }
 
-            return new LeNetClassifier(session, layout, options, labels, variant, metadata);
+            return new LeNetClassifier(session, rewritten, options, labels, variant, metadata);
         }
         catch
         {
@@ -214,7 +214,7 @@ public sealed partial class LeNetClassifier : IDisposable
     // A session over the model with its first layer rewritten for speed, when the model has that
     // layer and the rewritten model gives the original's outputs on the probe images; else null and
     // the original runs. Not an error either way: the rewrite is only ever an optimization.
-    private static (InferenceSession Session, InputLayout Layout)? Rewritten(InferenceSession original, byte[] bytes, SessionOptions sessionOptions)
+    private static InferenceSession? Rewritten(InferenceSession original, byte[] bytes, SessionOptions sessionOptions)
     {
         if (TryRewrite(bytes) is not { } rewrite)
         {
@@ -224,10 +224,10 @@ public sealed partial class LeNetClassifier : IDisposable
         InferenceSession? session = null;
         try
         {
-            session = new InferenceSession(rewrite.Bytes, sessionOptions);
-            if (RewriteCheck.Agrees(original, session, rewrite.Layout))
+            session = new InferenceSession(rewrite, sessionOptions);
+            if (RewriteCheck.Agrees(original, session))
             {
-                (InferenceSession Session, InputLayout Layout) result = (session, rewrite.Layout);
+                InferenceSession result = session;
                 session = null;
                 return result;
             }
@@ -244,11 +244,11 @@ public sealed partial class LeNetClassifier : IDisposable
         }
     }
 
-    private static RewrittenModel? TryRewrite(byte[] bytes)
+    private static byte[]? TryRewrite(byte[] bytes)
     {
         try
         {
-            return FirstLayerSpaceToDepth.TryRewrite(bytes, ModelContract.ImageInput);
+            return FirstLayerPoolingPhases.TryRewrite(bytes, ModelContract.ImageInput);
         }
         catch (InvalidDataException)
         {
@@ -265,7 +265,7 @@ public sealed partial class LeNetClassifier : IDisposable
         try
         {
             // Freshly made bound runs hold zeros: two blank images.
-            using var run = new BoundRun(session, batch: 2, InputLayout.Plain);
+            using var run = new BoundRun(session, batch: 2);
             using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             run.Run(session, runOptions);
         }

@@ -71,8 +71,8 @@ public sealed record LeNetClassifierOptions
 
     /// <summary>
     /// Whether the first layer (<c>Conv → activation → AveragePool 2×2</c>, as in LeNet-5 classic)
-    /// runs as an equal space-to-depth computation that ONNX Runtime's CPU kernels run faster
-    /// (about a third more images per second). Default true. The rewritten model is checked against
+    /// runs as an equal computation by pooling phases that ONNX Runtime's CPU kernels run faster
+    /// (about half again as many images per second). Default true. The rewritten model is checked against
     /// the original on probe images at load (agreement to 1e-5) and used only when they agree;
     /// models without that first layer run as they are. <see cref="LeNetClassifier.FirstLayerRewritten"/>
     /// says whether it applied. Set false to run the model exactly as written.

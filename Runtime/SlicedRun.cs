@@ -197,11 +197,11 @@ internal sealed class SlicedRun : IDisposable
         int length = slice.Batch * LeNetClassifier.PixelsPerImage;
         if (pixelsAreBytes)
         {
-            slice.Layout.Write(new ReadOnlySpan<byte>((byte*)pixels + start, length), slice.Images);
+            slice.Write(new ReadOnlySpan<byte>((byte*)pixels + start, length));
         }
         else
         {
-            slice.Layout.Write(new ReadOnlySpan<float>((float*)pixels + start, length), slice.Images);
+            slice.Write(new ReadOnlySpan<float>((float*)pixels + start, length));
         }
 
         slice.Run(session!, options!);

@@ -49,15 +49,15 @@ internal static class RewriteCheck
         return images;
     }
 
-    /// <summary>Whether <paramref name="rewritten"/> (input in <paramref name="layout"/>) gives <paramref name="original"/>'s outputs on the probes.</summary>
-    public static bool Agrees(InferenceSession original, InferenceSession rewritten, InputLayout layout)
+    /// <summary>Whether <paramref name="rewritten"/> gives <paramref name="original"/>'s outputs on the probes.</summary>
+    public static bool Agrees(InferenceSession original, InferenceSession rewritten)
     {
         float[] probes = ProbeImages();
         using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        using var expected = new BoundRun(original, ProbeCount, InputLayout.Plain);
-        using var actual = new BoundRun(rewritten, ProbeCount, layout);
-        expected.Layout.Write(probes, expected.Images);
-        actual.Layout.Write(probes, actual.Images);
+        using var expected = new BoundRun(original, ProbeCount);
+        using var actual = new BoundRun(rewritten, ProbeCount);
+        expected.Write(probes);
+        actual.Write(probes);
         expected.Run(original, runOptions);
         actual.Run(rewritten, runOptions);
         return Close(expected.Logits, actual.Logits) && Close(expected.Probabilities, actual.Probabilities);

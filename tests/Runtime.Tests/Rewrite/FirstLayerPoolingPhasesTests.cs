@@ -7,25 +7,21 @@ using Microsoft.ML.OnnxRuntime;
 namespace LeNetOnnx.Runtime.Tests.Rewrite;
 
 [TestClass]
-public sealed class FirstLayerSpaceToDepthTests
+public sealed class FirstLayerPoolingPhasesTests
 {
     [TestMethod]
-    public void Rewrite_OfClassic_ComputesTheSameOutputsFromTheSpaceToDepthInput()
+    public void Rewrite_OfClassic_ComputesTheSameOutputsFromTheSameInput()
     {
-        RewrittenModel rewritten = FirstLayerSpaceToDepth.TryRewrite(TestModels.Classic, "image")
+        byte[] rewritten = FirstLayerPoolingPhases.TryRewrite(TestModels.Classic, "image")
             ?? throw new AssertFailedException("classic's first layer was not rewritten");
-        Assert.AreEqual(4, rewritten.Layout.Channels);
-        Assert.AreEqual(16, rewritten.Layout.Side);
 
         const int batch = 5;
         float[] images = TestModels.Images(batch, seed: 77);
         (float[] expected, float[] expectedProbabilities, _) = LeNetOnnx.Tests.OrtRunner.Run(TestModels.Classic, images, batch);
 
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
-        using var session = new InferenceSession(rewritten.Bytes, options);
-        float[] input = new float[batch * rewritten.Layout.FloatsPerImage];
-        rewritten.Layout.Write(images, input);
-        using var value = OrtValue.CreateTensorValueFromMemory(input, rewritten.Layout.ShapeOf(batch));
+        using var session = new InferenceSession(rewritten, options);
+        using var value = OrtValue.CreateTensorValueFromMemory(images, [batch, 1, 28, 28]);
         using var runOptions = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, ["image"], [value], ["logits", "probabilities"]);
         float[] logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
@@ -42,13 +38,14 @@ public sealed class FirstLayerSpaceToDepthTests
     [TestMethod]
     public void Rewrite_KeepsEverythingElseOfTheModel()
     {
-        RewrittenModel rewritten = FirstLayerSpaceToDepth.TryRewrite(TestModels.Classic, "image")!;
+        byte[] rewritten = FirstLayerPoolingPhases.TryRewrite(TestModels.Classic, "image")!;
         ModelProto before = ModelProto.Parser.ParseFrom(TestModels.Classic);
-        ModelProto after = ModelProto.Parser.ParseFrom(rewritten.Bytes);
+        ModelProto after = ModelProto.Parser.ParseFrom(rewritten);
 
         Assert.AreEqual(before.IrVersion, after.IrVersion);
         CollectionAssert.AreEqual(before.OpsetImport.ToArray(), after.OpsetImport.ToArray());
         CollectionAssert.AreEqual(before.MetadataProps.ToArray(), after.MetadataProps.ToArray());
+        CollectionAssert.AreEqual(before.Graph.Input.ToArray(), after.Graph.Input.ToArray());
         CollectionAssert.AreEqual(before.Graph.Output.ToArray(), after.Graph.Output.ToArray());
 
         // Same node count, same outputs in the same order: the conv and the pool were replaced in place by Convs.
@@ -56,9 +53,12 @@ public sealed class FirstLayerSpaceToDepthTests
         string[] changed = after.Graph.Node.Where((n, i) => !n.Equals(before.Graph.Node[i])).Select(n => $"{n.Name}:{n.OpType}").ToArray();
         CollectionAssert.AreEqual(new[] { "c1.conv:Conv", "s2.pool:Conv" }, changed);
 
-        TensorShapeProto shape = after.Graph.Input.Single(i => i.Name == "image").Type.TensorType.Shape;
-        Assert.AreEqual("N", shape.Dim[0].DimParam);
-        CollectionAssert.AreEqual(new long[] { 4, 16, 16 }, shape.Dim.Skip(1).Select(d => d.DimValue).ToArray());
+        // The phase conv: 24 outputs, 6×6 kernels, stride 2, the original's padding.
+        NodeProto phases = after.Graph.Node.Single(n => n.Name == "c1.conv");
+        CollectionAssert.AreEqual(new long[] { 6, 6 }, phases.Attribute.Single(a => a.Name == "kernel_shape").Ints.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 2 }, phases.Attribute.Single(a => a.Name == "strides").Ints.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 2, 2, 2 }, phases.Attribute.Single(a => a.Name == "pads").Ints.ToArray());
+        CollectionAssert.AreEqual(new long[] { 24, 1, 6, 6 }, after.Graph.Initializer.Single(t => t.Name == phases.Input[1]).Dims.ToArray());
     }
 
     [TestMethod]
@@ -69,7 +69,7 @@ public sealed class FirstLayerSpaceToDepthTests
     [DataRow("modern")]
     public void Rewrite_LeavesVariantsWithAnotherFirstLayerAlone(string variant)
     {
-        Assert.IsNull(FirstLayerSpaceToDepth.TryRewrite(TestModels.Variant(variant), "image"));
+        Assert.IsNull(FirstLayerPoolingPhases.TryRewrite(TestModels.Variant(variant), "image"));
     }
 
     public static IEnumerable<object[]> Deviations =>
@@ -95,7 +95,7 @@ public sealed class FirstLayerSpaceToDepthTests
     public void Rewrite_LeavesAModelAloneWhenItsFirstLayerDeviates(string deviation, Action<ModelProto> edit)
     {
         byte[] model = TestModels.Edit(TestModels.Classic, edit);
-        Assert.IsNull(FirstLayerSpaceToDepth.TryRewrite(model, "image"), deviation);
+        Assert.IsNull(FirstLayerPoolingPhases.TryRewrite(model, "image"), deviation);
     }
 
     [TestMethod]
@@ -112,19 +112,19 @@ public sealed class FirstLayerSpaceToDepthTests
             }
         });
 
-        RewrittenModel fromFloatData = FirstLayerSpaceToDepth.TryRewrite(model, "image")!;
-        RewrittenModel fromRawData = FirstLayerSpaceToDepth.TryRewrite(TestModels.Classic, "image")!;
-        TensorProto Weights(RewrittenModel r) => ModelProto.Parser.ParseFrom(r.Bytes).Graph.Initializer.Single(t => t.Name == "c1.weight/space_to_depth");
+        byte[] fromFloatData = FirstLayerPoolingPhases.TryRewrite(model, "image")!;
+        byte[] fromRawData = FirstLayerPoolingPhases.TryRewrite(TestModels.Classic, "image")!;
+        TensorProto Weights(byte[] rewritten) => ModelProto.Parser.ParseFrom(rewritten).Graph.Initializer.Single(t => t.Name == "c1.weight/pooling_phases");
         Assert.AreEqual(Weights(fromRawData).RawData, Weights(fromFloatData).RawData);
     }
 
     [TestMethod]
     public void RewriteCheck_RefusesARewriteThatComputesSomethingElse()
     {
-        RewrittenModel rewritten = FirstLayerSpaceToDepth.TryRewrite(TestModels.Classic, "image")!;
-        byte[] wrong = TestModels.Edit(rewritten.Bytes, m =>
+        byte[] rewritten = FirstLayerPoolingPhases.TryRewrite(TestModels.Classic, "image")!;
+        byte[] wrong = TestModels.Edit(rewritten, m =>
         {
-            TensorProto bias = m.Graph.Initializer.Single(t => t.Name == "c1.weight/space_to_depth_bias");
+            TensorProto bias = m.Graph.Initializer.Single(t => t.Name == "c1.weight/pooling_phases_bias");
             // Every window's top-left pixel of the first channel shifted by 0.5 before the activation.
             byte[] raw = bias.RawData.ToByteArray();
             BitConverter.GetBytes(BitConverter.ToSingle(raw, 0) + 0.5f).CopyTo(raw, 0);
@@ -133,10 +133,10 @@ public sealed class FirstLayerSpaceToDepthTests
 
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var original = new InferenceSession(TestModels.Classic, options);
-        using var good = new InferenceSession(rewritten.Bytes, options);
+        using var good = new InferenceSession(rewritten, options);
         using var bad = new InferenceSession(wrong, options);
-        Assert.IsTrue(RewriteCheck.Agrees(original, good, rewritten.Layout));
-        Assert.IsFalse(RewriteCheck.Agrees(original, bad, rewritten.Layout));
+        Assert.IsTrue(RewriteCheck.Agrees(original, good));
+        Assert.IsFalse(RewriteCheck.Agrees(original, bad));
     }
 
     [TestMethod]
