@@ -29,8 +29,15 @@ public sealed class TrainingArtifacts
     /// <summary>File name of the checkpoint.</summary>
     public const string CheckpointFileName = "checkpoint.lnck";
 
-    private TrainingArtifacts(byte[] training, byte[] eval, byte[] optimizer, byte[] inference, Checkpoint checkpoint)
+    private readonly LeNetOptions variant;
+    private readonly ulong seed;
+    private readonly int opset;
+
+    private TrainingArtifacts(LeNetOptions variant, ulong seed, int opset, byte[] training, byte[] eval, byte[] optimizer, byte[] inference, Checkpoint checkpoint)
     {
+        this.variant = variant;
+        this.seed = seed;
+        this.opset = opset;
         TrainingModel = training;
         EvalModel = eval;
         OptimizerModel = optimizer;
@@ -98,11 +105,37 @@ public sealed class TrainingArtifacts
         };
         IEnumerable<KeyValuePair<string, string>> optimizerMetadata = optimizer.Describe().Select(p => KeyValuePair.Create("lenet.optimizer." + p.Key, p.Value));
         return new TrainingArtifacts(
+            variant,
+            seed,
+            opset,
             Write(training, "training", labelSmoothing > 0 ? [new("lenet.loss.label_smoothing", labelSmoothing.ToString("R", CultureInfo.InvariantCulture))] : []),
             Write(eval, "eval", []),
             Write(optimizerGraph, "optimizer", optimizerMetadata),
             inference.ToOnnxBytes(),
             checkpoint);
+    }
+
+    /// <summary>
+    /// The eval model frozen at <paramref name="weights"/> (ONNX bytes): the same inputs
+    /// (<c>image</c>, <c>labels</c>) and outputs as <see cref="EvalModel"/>, with every parameter an
+    /// initializer holding its value, and the convolutions before average pooling built as their
+    /// pooling phases as in the training model. A runtime can then fold and prepack the weights
+    /// (ONNX Runtime's blocked convolutions need constant weights): it evaluates a batch about 1.6
+    /// times as fast as the eval model fed the same weights, for the cost of a session per set of
+    /// weights (a few milliseconds).
+    /// </summary>
+    /// <param name="weights">Every parameter's value, by name (e.g. a checkpoint's parameters).</param>
+    /// <exception cref="ArgumentException">A parameter is missing from <paramref name="weights"/>.</exception>
+    public byte[] FrozenEvalModel(IReadOnlyDictionary<string, float[]> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        Graph eval = TrainingModels.Evaluation(variant, seed, opset, weights, poolingPhases: true);
+        return OnnxModelWriter.ToBytes(eval, new ModelDescription
+        {
+            DocString = $"LeNet-5 '{variant.Variant}' eval model frozen at given weights, built by LeNetOnnx: standard ai.onnx operators only.",
+            Metadata = [new("lenet.artifact", "eval-frozen"), new(LeNetContract.Keys.Variant, variant.Variant)],
+            Parameters = ParameterPlacement.Initializers,
+        });
     }
 
     /// <summary>The files, by name, in the order they are written.</summary>

@@ -62,9 +62,14 @@ public static class TrainingModels
     /// The eval model: inputs <c>image</c>, <c>labels</c> and every parameter; outputs
     /// <c>loss</c>, <c>correct</c> and <c>logits</c>. No gradients.
     /// </summary>
-    public static Graph Evaluation(LeNetOptions variant, ulong seed, int opset)
+    /// <param name="variant">The variant.</param>
+    /// <param name="seed">Seed of the initial weights held by the graph's parameters.</param>
+    /// <param name="opset">Default-domain opset.</param>
+    /// <param name="weights">Weights the parameters hold instead of seeded ones.</param>
+    /// <param name="poolingPhases">Convolutions followed by average pooling built as their pooling phases, as in <see cref="Training"/>.</param>
+    public static Graph Evaluation(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null, bool poolingPhases = false)
     {
-        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_eval");
+        LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_eval", weights: weights, poolingPhases: poolingPhases);
         (Value loss, Value correct) = LossAndAccuracy(forward);
         forward.Graph.AddOutput(loss);
         forward.Graph.AddOutput(correct);

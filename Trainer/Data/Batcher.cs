@@ -76,30 +76,57 @@ public sealed class Batcher
     /// <exception cref="ArgumentException">A destination is too small for the batch.</exception>
     public int Fill(ReadOnlySpan<int> order, int batchIndex, int epoch, Span<float> images, Span<long> labels)
     {
-        int batches = BatchCount(order.Length);
+        int size = SizeOf(order.Length, batchIndex);
+        FillSlice(order, batchIndex, epoch, images, labels, 0, size);
+        return size;
+    }
+
+    /// <summary>The size of batch <paramref name="batchIndex"/> of an ordering of <paramref name="exampleCount"/> examples.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no such batch.</exception>
+    public int SizeOf(int exampleCount, int batchIndex)
+    {
+        int batches = BatchCount(exampleCount);
         if ((uint)batchIndex >= (uint)batches)
         {
-            throw new ArgumentOutOfRangeException(nameof(batchIndex), batchIndex, $"{order.Length} examples make {batches} batches of up to {BatchSize}.");
+            throw new ArgumentOutOfRangeException(nameof(batchIndex), batchIndex, $"{exampleCount} examples make {batches} batches of up to {BatchSize}.");
         }
 
-        int start = batchIndex * BatchSize;
-        int size = Math.Min(BatchSize, order.Length - start);
-        int pixels = Data.PixelsPerImage;
-        if (images.Length < size * pixels || labels.Length < size)
+        return Math.Min(BatchSize, exampleCount - (batchIndex * BatchSize));
+    }
+
+    /// <summary>
+    /// Writes examples <c>[first, first + count)</c> of batch <paramref name="batchIndex"/> of
+    /// <paramref name="order"/> where <see cref="Fill(ReadOnlySpan{int}, int, int, Span{float}, Span{long})"/>
+    /// puts them (image k at <c>images[k·P ..]</c>, its label at <c>labels[k]</c>) and touches
+    /// nothing else, so that threads can fill the slices of one batch at the same time.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The batch or slice is out of range, or the order names an example that does not exist.</exception>
+    /// <exception cref="ArgumentException">A destination is too small for the slice.</exception>
+    public void FillSlice(ReadOnlySpan<int> order, int batchIndex, int epoch, Span<float> images, Span<long> labels, int first, int count)
+    {
+        int size = SizeOf(order.Length, batchIndex);
+        if (first < 0 || count < 0 || first > size - count)
         {
-            throw new ArgumentException($"A batch of {size} needs {size * pixels} image floats and {size} labels; got {images.Length} and {labels.Length}.");
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Examples {first} to {first + count - 1} are not all in batch {batchIndex}, which holds {size}.");
+        }
+
+        int start = (batchIndex * BatchSize) + first;
+        int pixels = Data.PixelsPerImage;
+        if (images.Length < (first + count) * pixels || labels.Length < first + count)
+        {
+            throw new ArgumentException($"Examples {first} to {first + count - 1} of a batch need {(first + count) * pixels} image floats and {first + count} labels; got {images.Length} and {labels.Length}.");
         }
 
         ReadOnlySpan<byte> allImages = Data.Images.Span;
         ReadOnlySpan<byte> allLabels = Data.Labels.Span;
         ReadOnlySpan<float> pixelValue = scale;
         bool augment = Augmentation.IsEnabled;
-        for (int k = 0; k < size; k++)
+        for (int k = first; k < first + count; k++)
         {
-            int example = order[start + k];
+            int example = order[start - first + k];
             if ((uint)example >= (uint)Data.Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(order), example, $"Position {start + k} names example {example}; the data set has {Data.Count}.");
+                throw new ArgumentOutOfRangeException(nameof(order), example, $"Position {start - first + k} names example {example}; the data set has {Data.Count}.");
             }
 
             ReadOnlySpan<byte> source = allImages.Slice(example * pixels, pixels);
@@ -118,8 +145,6 @@ public sealed class Batcher
 
             labels[k] = allLabels[example];
         }
-
-        return size;
     }
 
     // Augmentation reads pixels one by one through this table. A division, not a multiply:

@@ -11,7 +11,9 @@ namespace LeNetOnnx.Trainer.Engine;
 /// gradients) followed by the optimizer model (new parameters and state). Parameters, state and
 /// gradients live in native <see cref="OrtValue"/>s bound with <see cref="OrtIoBinding"/>; two
 /// sets of parameters and state alternate as input and output, so nothing is copied to managed
-/// arrays between steps.
+/// arrays between steps. Evaluation runs the eval model frozen at the current parameters (made
+/// when the parameters changed since the last evaluation), whose constant weights ONNX Runtime
+/// prepacks for its faster kernels.
 /// </summary>
 /// <remarks>
 /// With more than one replica the batch is split into equal slices (the first ones one example
@@ -23,6 +25,7 @@ namespace LeNetOnnx.Trainer.Engine;
 public sealed class TrainingEngine : IDisposable
 {
     private readonly InferenceSession optimizer;
+    private readonly Func<IReadOnlyDictionary<string, float[]>, byte[]> evaluationAt;
     private readonly BatchBuffer batch;
     private readonly CheckpointTensor[] layout;
     private readonly int[] parameterIndices;
@@ -38,13 +41,16 @@ public sealed class TrainingEngine : IDisposable
     private readonly OrtIoBinding[] optimizerBindings = new OrtIoBinding[2];
     private readonly RunOptions runOptions = new();
     private bool evaluating;
+    private PendingBatch? pending;
     private int current;
+    private long parametersVersion;
+    private long evaluationVersion = -1;
 
     /// <summary>Creates sessions over the artifact models and loads the checkpoint's tensors.</summary>
     /// <param name="artifacts">The training, eval and optimizer models.</param>
     /// <param name="checkpoint">Parameters and optimizer state to start from.</param>
     /// <param name="batch">The buffer batches are filled into; its capacity is the largest batch.</param>
-    /// <param name="sessionOptions">Options for every session (device, threads per session, profiling).</param>
+    /// <param name="sessionOptions">Options for every session (device, threads per session, profiling); they must outlive the engine.</param>
     /// <param name="replicas">Training and eval sessions that each take a slice of every batch, run in parallel.</param>
     public TrainingEngine(TrainingModelSet artifacts, Checkpoint checkpoint, BatchBuffer batch, SessionOptions sessionOptions, int replicas = 1)
     {
@@ -53,6 +59,7 @@ public sealed class TrainingEngine : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(replicas);
         this.batch = batch ?? throw new ArgumentNullException(nameof(batch));
         optimizer = new InferenceSession(artifacts.Optimizer, sessionOptions);
+        evaluationAt = artifacts.EvaluationAt;
         Checkpoint = checkpoint;
         layout = [.. checkpoint.Tensors];
         parameterIndices = Enumerable.Range(0, layout.Length).Where(i => layout[i].Kind == CheckpointTensorKind.Parameter).ToArray();
@@ -96,34 +103,31 @@ public sealed class TrainingEngine : IDisposable
     /// learning rate <paramref name="rate"/>; <paramref name="step"/> is the 1-based step number.
     /// Returns the loss and correct count before the update.
     /// </summary>
-    public StepResult TrainStep(float rate, long step)
-    {
-        int size = Split(batch.Count);
-        evaluating = false;
-        lanes.Run();
-        StepResult result = Combine(r => r.TrainResult, size);
-        if (combinesGradients)
-        {
-            CombineGradients(size);
-        }
+    public StepResult TrainStep(float rate, long step) => RunStep(null, rate, step);
 
-        learningRate.GetTensorMutableDataAsSpan<float>()[0] = rate;
-        stepNumber.GetTensorMutableDataAsSpan<long>()[0] = step;
-        optimizer.RunWithBinding(runOptions, optimizerBindings[current]);
-        current = 1 - current;
-        return result;
+    /// <summary>
+    /// One training step on <paramref name="next"/>, which each replica writes (its own slice) into
+    /// the batch buffer before training on it; otherwise as <see cref="TrainStep(float, long)"/>.
+    /// </summary>
+    public StepResult TrainStep(PendingBatch next, float rate, long step)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        batch.Count = next.Size;
+        return RunStep(next, rate, step);
     }
 
     /// <summary>Loss and correct count of the batch buffer's examples at the current parameters; the logits go to <see cref="Logits"/>.</summary>
-    public StepResult Evaluate()
+    public StepResult Evaluate() => RunEvaluation(null);
+
+    /// <summary>Loss and correct count of <paramref name="next"/>, which each replica writes (its own slice) into the batch buffer first; otherwise as <see cref="Evaluate()"/>.</summary>
+    public StepResult Evaluate(PendingBatch next)
     {
-        int size = Split(batch.Count);
-        evaluating = true;
-        lanes.Run();
-        return Combine(r => r.EvalResult, size);
+        ArgumentNullException.ThrowIfNull(next);
+        batch.Count = next.Size;
+        return RunEvaluation(next);
     }
 
-    /// <summary>The logits of the last <see cref="Evaluate"/>, <c>[count, 10]</c>.</summary>
+    /// <summary>The logits of the last <see cref="Evaluate()"/>, <c>[count, 10]</c>.</summary>
     public ReadOnlySpan<float> Logits => logits.AsSpan(0, batch.Count * 10);
 
     /// <summary>The current parameters and optimizer state as a checkpoint at the given progress.</summary>
@@ -166,6 +170,46 @@ public sealed class TrainingEngine : IDisposable
         optimizer.Dispose();
     }
 
+    private StepResult RunStep(PendingBatch? next, float rate, long step)
+    {
+        int size = Split(batch.Count);
+        evaluating = false;
+        pending = next;
+        lanes.Run();
+        StepResult result = Combine(r => r.TrainResult, size);
+        if (combinesGradients)
+        {
+            CombineGradients(size);
+        }
+
+        learningRate.GetTensorMutableDataAsSpan<float>()[0] = rate;
+        stepNumber.GetTensorMutableDataAsSpan<long>()[0] = step;
+        optimizer.RunWithBinding(runOptions, optimizerBindings[current]);
+        current = 1 - current;
+        parametersVersion++;
+        return result;
+    }
+
+    private StepResult RunEvaluation(PendingBatch? next)
+    {
+        int size = Split(batch.Count);
+        pending = next;
+        if (evaluationVersion != parametersVersion)
+        {
+            byte[] frozen = evaluationAt(Parameters());
+            foreach (TrainingReplica replica in replicas)
+            {
+                replica.LoadEvaluation(frozen);
+            }
+
+            evaluationVersion = parametersVersion;
+        }
+
+        evaluating = true;
+        lanes.Run();
+        return Combine(r => r.EvalResult, size);
+    }
+
     /// <summary>Splits <paramref name="size"/> examples into one contiguous slice per replica; returns <paramref name="size"/>.</summary>
     private int Split(int size)
     {
@@ -194,9 +238,11 @@ public sealed class TrainingEngine : IDisposable
             return;
         }
 
+        pending?.FillSlice(batch, offset, size);
+
         if (evaluating)
         {
-            replicas[lane].Evaluate(current, offset, size, runOptions);
+            replicas[lane].Evaluate(offset, size, runOptions);
         }
         else
         {

@@ -2,12 +2,15 @@ using LeNetOnnx.Builder.Training;
 
 namespace LeNetOnnx.Trainer.Engine;
 
-/// <summary>The three artifact models a <see cref="TrainingEngine"/> runs, as ONNX bytes.</summary>
+/// <summary>The models a <see cref="TrainingEngine"/> runs, as ONNX bytes.</summary>
 /// <param name="Training">The training model.</param>
-/// <param name="Evaluation">The eval model.</param>
 /// <param name="Optimizer">The optimizer model.</param>
-public sealed record TrainingModelSet(byte[] Training, byte[] Evaluation, byte[] Optimizer)
+/// <param name="EvaluationAt">
+/// The eval model frozen at the given parameter values (see <see cref="TrainingArtifacts.FrozenEvalModel"/>),
+/// made whenever the engine evaluates parameters it has not evaluated yet.
+/// </param>
+public sealed record TrainingModelSet(byte[] Training, byte[] Optimizer, Func<IReadOnlyDictionary<string, float[]>, byte[]> EvaluationAt)
 {
     /// <summary>The models of freshly built artifacts.</summary>
-    public static TrainingModelSet From(TrainingArtifacts artifacts) => new(artifacts.TrainingModel, artifacts.EvalModel, artifacts.OptimizerModel);
+    public static TrainingModelSet From(TrainingArtifacts artifacts) => new(artifacts.TrainingModel, artifacts.OptimizerModel, artifacts.FrozenEvalModel);
 }

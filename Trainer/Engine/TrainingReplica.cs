@@ -6,54 +6,53 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace LeNetOnnx.Trainer.Engine;
 
 /// <summary>
-/// One copy of the training and eval sessions working on one slice of every batch: it reads the
-/// engine's shared parameters (either of the two sets) and writes its own gradients, loss and
-/// correct count, or its slice of the logits. Replicas of one engine run at the same time.
+/// One copy of the training and eval sessions working on one slice of every batch: training
+/// reads the engine's shared parameters (either of the two sets) and writes its own gradients,
+/// loss and correct count; evaluation runs an eval model frozen at the parameters being evaluated
+/// and writes its loss, correct count and slice of the logits. Replicas of one engine run at the
+/// same time.
 /// </summary>
 internal sealed class TrainingReplica : IDisposable
 {
+    private readonly SessionOptions sessionOptions;
     private readonly InferenceSession training;
-    private readonly InferenceSession evaluation;
     private readonly BatchBuffer batch;
     private readonly float[] logits;
     private readonly OrtIoBinding[] trainBindings = new OrtIoBinding[2];
-    private readonly OrtIoBinding[] evalBindings = new OrtIoBinding[2];
     private readonly (int Offset, int Size)[] trainBound = [(-1, -1), (-1, -1)];
-    private readonly (int Offset, int Size)[] evalBound = [(-1, -1), (-1, -1)];
+    private InferenceSession? evaluation;
+    private OrtIoBinding? evalBinding;
+    private (int Offset, int Size) evalBound;
     private readonly Dictionary<(int Offset, int Size), OrtValue[]> slices = [];
     private readonly OrtValue trainLoss = EngineValues.Scalar(TensorElementType.Float);
     private readonly OrtValue trainCorrect = EngineValues.Scalar(TensorElementType.Int64);
     private readonly OrtValue evalLoss = EngineValues.Scalar(TensorElementType.Float);
     private readonly OrtValue evalCorrect = EngineValues.Scalar(TensorElementType.Int64);
 
-    /// <param name="artifacts">The training and eval models.</param>
-    /// <param name="sessionOptions">Options of both sessions.</param>
+    /// <param name="artifacts">The training model.</param>
+    /// <param name="sessionOptions">Options of every session the replica makes; they must outlive it.</param>
     /// <param name="parameters">The engine's two parameter sets, by parameter, as (name, value) pairs.</param>
     /// <param name="batch">The buffer every batch is filled into; the replica reads its slice.</param>
     /// <param name="logits">The engine's logits buffer, <c>[capacity, 10]</c>; the replica writes its slice.</param>
     public TrainingReplica(TrainingModelSet artifacts, SessionOptions sessionOptions, IReadOnlyList<(string Name, OrtValue Value)>[] parameters, BatchBuffer batch, float[] logits)
     {
+        this.sessionOptions = sessionOptions;
         this.batch = batch;
         this.logits = logits;
         training = new InferenceSession(artifacts.Training, sessionOptions);
-        evaluation = new InferenceSession(artifacts.Evaluation, sessionOptions);
         Gradients = parameters[0].Select(p => EngineValues.LikeShapeOf(p.Value)).ToArray();
         for (int set = 0; set < 2; set++)
         {
             trainBindings[set] = training.CreateIoBinding();
-            evalBindings[set] = evaluation.CreateIoBinding();
             for (int k = 0; k < parameters[set].Count; k++)
             {
                 (string name, OrtValue value) = parameters[set][k];
                 trainBindings[set].BindInput(name, value);
                 trainBindings[set].BindOutput(name + "_grad", Gradients[k]);
-                evalBindings[set].BindInput(name, value);
             }
 
             trainBindings[set].BindOutput(TrainingModels.LossOutput, trainLoss);
             trainBindings[set].BindOutput(TrainingModels.CorrectOutput, trainCorrect);
-            evalBindings[set].BindOutput(TrainingModels.LossOutput, evalLoss);
-            evalBindings[set].BindOutput(TrainingModels.CorrectOutput, evalCorrect);
         }
     }
 
@@ -74,20 +73,37 @@ internal sealed class TrainingReplica : IDisposable
         TrainResult = ResultOf(trainLoss, trainCorrect, size);
     }
 
-    /// <summary>Loss, correct count and logits of the batch examples <c>[offset, offset + size)</c> at parameter set <paramref name="set"/>.</summary>
-    public void Evaluate(int set, int offset, int size, RunOptions runOptions)
+    /// <summary>Makes <paramref name="frozenEvalModel"/> (an eval model frozen at the parameters to evaluate) the model <see cref="Evaluate"/> runs.</summary>
+    public void LoadEvaluation(byte[] frozenEvalModel)
     {
-        BindSlice(evalBindings[set], ref evalBound[set], offset, size, withLogits: true);
-        evaluation.RunWithBinding(runOptions, evalBindings[set]);
+        DisposeEvaluation();
+        evaluation = new InferenceSession(frozenEvalModel, sessionOptions);
+        evalBinding = evaluation.CreateIoBinding();
+        evalBinding.BindOutput(TrainingModels.LossOutput, evalLoss);
+        evalBinding.BindOutput(TrainingModels.CorrectOutput, evalCorrect);
+        evalBound = (-1, -1);
+    }
+
+    /// <summary>Loss, correct count and logits of the batch examples <c>[offset, offset + size)</c> through the model of the last <see cref="LoadEvaluation"/>.</summary>
+    public void Evaluate(int offset, int size, RunOptions runOptions)
+    {
+        if (evaluation is null || evalBinding is null)
+        {
+            throw new InvalidOperationException("No eval model is loaded.");
+        }
+
+        BindSlice(evalBinding, ref evalBound, offset, size, withLogits: true);
+        evaluation.RunWithBinding(runOptions, evalBinding);
         EvalResult = ResultOf(evalLoss, evalCorrect, size);
     }
 
-    /// <summary>Ends profiling of both sessions (when enabled) and returns their profile files.</summary>
-    public IEnumerable<string> EndProfiling() => [training.EndProfiling(), evaluation.EndProfiling()];
+    /// <summary>Ends profiling of the replica's sessions (when enabled) and returns their profile files.</summary>
+    public IEnumerable<string> EndProfiling() => evaluation is null ? [training.EndProfiling()] : [training.EndProfiling(), evaluation.EndProfiling()];
 
     public void Dispose()
     {
-        foreach (OrtIoBinding binding in trainBindings.Concat(evalBindings))
+        DisposeEvaluation();
+        foreach (OrtIoBinding binding in trainBindings)
         {
             binding.Dispose();
         }
@@ -98,7 +114,13 @@ internal sealed class TrainingReplica : IDisposable
         }
 
         training.Dispose();
-        evaluation.Dispose();
+    }
+
+    private void DisposeEvaluation()
+    {
+        evalBinding?.Dispose();
+        evaluation?.Dispose();
+        (evalBinding, evaluation) = (null, null);
     }
 
     private static StepResult ResultOf(OrtValue loss, OrtValue correct, int size) =>

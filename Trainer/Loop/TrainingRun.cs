@@ -75,6 +75,7 @@ public sealed class TrainingRun
         var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
         using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), start, buffer, sessionOptions, Replicas);
         var batcher = new Batcher(data.Train, recipe.BatchSize, recipe.Augmentation);
+        var next = new PendingBatch(batcher);
         int batches = batcher.BatchCount(data.Train.Count);
         var schedule = new LearningRateSchedule(recipe.Schedule, recipe.Optimizer.LearningRate, (long)batches * recipe.Epochs, batches);
 
@@ -100,8 +101,8 @@ public sealed class TrainingRun
                     cancellation.ThrowIfCancellationRequested();
                 }
 
-                batcher.Fill(order, b, epoch, buffer);
-                StepResult result = engine.TrainStep(schedule.At(step), step + 1);
+                next.Select(order, b, epoch);
+                StepResult result = engine.TrainStep(next, schedule.At(step), step + 1);
                 if (!float.IsFinite(result.Loss))
                 {
                     throw new TrainingException(string.Create(CultureInfo.InvariantCulture,
@@ -155,12 +156,13 @@ public sealed class TrainingRun
     private double EvaluateTest(TrainingEngine engine, BatchBuffer buffer, ConfusionMatrix confusion, int[] predictions)
     {
         var batcher = new Batcher(data.Test, buffer.Capacity);
+        var next = new PendingBatch(batcher);
         int[] order = ShuffleOrder.Identity(data.Test.Count);
         double lossSum = 0;
         for (int b = 0; b < batcher.BatchCount(order.Length); b++)
         {
-            batcher.Fill(order, b, 0, buffer);
-            StepResult result = engine.Evaluate();
+            next.Select(order, b, 0);
+            StepResult result = engine.Evaluate(next);
             lossSum += (double)result.Loss * result.Count;
             confusion.AddBatch(engine.Logits, buffer.FilledLabels.Span);
             for (int i = 0; i < result.Count; i++)

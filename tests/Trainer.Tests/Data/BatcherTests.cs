@@ -106,4 +106,42 @@ public sealed class BatcherTests
 
         Assert.AreEqual(2, size);
     }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(3)]
+    public void FillSlice_WritesItsExamplesWhereFillPutsThemAndNothingElse(int maxShift)
+    {
+        var batcher = new Batcher(Ten, batchSize: 4, new Augmentation { MaxShift = maxShift, HorizontalFlip = maxShift > 0, Seed = 7 });
+        int[] order = ShuffleOrder.ForEpoch(10, seed: 4, epoch: 1);
+        float[] whole = new float[4 * 784];
+        long[] wholeLabels = new long[4];
+        batcher.Fill(order, 1, epoch: 1, whole, wholeLabels);
+
+        // Slices [0, 1), [1, 3), [3, 4) written one by one, in another order, into a buffer of NaNs.
+        float[] sliced = Enumerable.Repeat(float.NaN, 4 * 784).ToArray();
+        long[] slicedLabels = [-1, -1, -1, -1];
+        batcher.FillSlice(order, 1, 1, sliced, slicedLabels, first: 1, count: 2);
+        Assert.IsTrue(float.IsNaN(sliced[0]) && float.IsNaN(sliced[(3 * 784) + 783]), "a slice touches only its own examples");
+        Assert.AreEqual(-1L, slicedLabels[0]);
+        batcher.FillSlice(order, 1, 1, sliced, slicedLabels, first: 3, count: 1);
+        batcher.FillSlice(order, 1, 1, sliced, slicedLabels, first: 0, count: 1);
+
+        CollectionAssert.AreEqual(whole, sliced);
+        CollectionAssert.AreEqual(wholeLabels, slicedLabels);
+    }
+
+    [TestMethod]
+    public void FillSlice_OutsideTheBatch_IsRefused()
+    {
+        var batcher = new Batcher(Ten, batchSize: 4);
+        int[] order = ShuffleOrder.Identity(10);
+
+        Assert.AreEqual(2, batcher.SizeOf(10, 2));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => batcher.FillSlice(order, 2, 0, new float[4 * 784], new long[4], first: 1, count: 2));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => batcher.FillSlice(order, 0, 0, new float[4 * 784], new long[4], first: -1, count: 2));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => batcher.FillSlice(order, 3, 0, new float[4 * 784], new long[4], first: 0, count: 1));
+        Assert.ThrowsExactly<ArgumentException>(() => batcher.FillSlice(order, 0, 0, new float[3 * 784], new long[4], first: 2, count: 2));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PendingBatch(batcher).Select(order, 3, 0));
+    }
 }

@@ -74,6 +74,77 @@ public sealed class TrainingEngineReplicaTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public void TrainStep_OnAPendingBatch_IsBitwiseTheStepOnTheFilledBuffer(int replicas)
+    {
+        var optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.001 };
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, optimizer, seed: 6);
+        (Checkpoint filled, StepResult[] filledSteps) = Train(artifacts, batchSize: 7, replicas, steps: 3);
+        (Checkpoint pending, StepResult[] pendingSteps) = Train(artifacts, batchSize: 7, replicas, steps: 3, pendingBatches: true);
+
+        CollectionAssert.AreEqual(filledSteps, pendingSteps);
+        for (int i = 0; i < filled.Tensors.Count; i++)
+        {
+            CollectionAssert.AreEqual(filled.Tensors[i].Data, pending.Tensors[i].Data, filled.Tensors[i].Name);
+        }
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void Evaluate_AfterTrainSteps_EvaluatesTheCurrentParameters(int replicas)
+    {
+        var optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.5 };
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, optimizer, seed: 2);
+        var buffer = new BatchBuffer(40, Images.PixelsPerImage);
+        using SessionOptions options = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, 1, allowTf32: false);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, options, replicas);
+        var batcher = new Batcher(Images, 40);
+        var next = new PendingBatch(batcher);
+        int[] order = ShuffleOrder.Identity(Images.Count);
+
+        next.Select(order, 0, 0);
+        engine.Evaluate(next);
+        float[] before = engine.Logits.ToArray();
+        for (int s = 1; s <= 2; s++)
+        {
+            next.Select(order, s, 0);
+            engine.TrainStep(next, 0.5f, s);
+        }
+
+        next.Select(order, 0, 0);
+        StepResult after = engine.Evaluate(next);
+        float[] logits = engine.Logits.ToArray();
+
+        // The eval artifact fed the engine's current parameters: what the evaluation must give.
+        using var eval = new InferenceSession(artifacts.EvalModel, options);
+        var inputs = new List<(string Name, OrtValue Value)>
+        {
+            ("image", OrtValue.CreateTensorValueFromMemory(buffer.Images.ToArray()[..(40 * 784)], [40, 1, 28, 28])),
+            (TrainingModels.LabelsInput, OrtValue.CreateTensorValueFromMemory(buffer.Labels.ToArray()[..40], [40])),
+        };
+        foreach ((string name, float[] values) in engine.Parameters())
+        {
+            inputs.Add((name, OrtValue.CreateTensorValueFromMemory(values, artifacts.Checkpoint.Tensors.Single(t => t.Name == name).Shape.ToArray())));
+        }
+
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> expected = eval.Run(runOptions, inputs.Select(i => i.Name).ToArray(), inputs.Select(i => i.Value).ToArray(), [TrainingModels.LossOutput, TrainingModels.CorrectOutput, "logits"]);
+        foreach ((_, OrtValue value) in inputs)
+        {
+            value.Dispose();
+        }
+
+        Assert.AreEqual(expected[1].GetTensorDataAsSpan<long>()[0], after.Correct);
+        Assert.AreEqual(expected[0].GetTensorDataAsSpan<float>()[0], after.Loss, 1e-5);
+        float[] expectedLogits = expected[2].GetTensorDataAsSpan<float>().ToArray();
+        Assert.IsLessThanOrEqualTo(1e-5f, expectedLogits.Zip(logits, (e, a) => Math.Abs(e - a)).Max(), "logits after the steps");
+        Assert.IsGreaterThan(1e-3f, before.Zip(logits, (b, a) => Math.Abs(b - a)).Max(), "the steps must have changed the logits");
+    }
+
+    [TestMethod]
     public void TrainingRun_ResumingWithAnotherReplicaCountIsRefusedNamingTheCount()
     {
         using var dir = new TemporaryDirectory();
@@ -86,7 +157,7 @@ public sealed class TrainingEngineReplicaTests
         StringAssert.Contains(e.Message, "--replicas 2");
     }
 
-    private static (Checkpoint Final, StepResult[] Steps) Train(TrainingArtifacts artifacts, int batchSize, int replicas, int steps)
+    private static (Checkpoint Final, StepResult[] Steps) Train(TrainingArtifacts artifacts, int batchSize, int replicas, int steps, bool pendingBatches = false)
     {
         var buffer = new BatchBuffer(batchSize, Images.PixelsPerImage);
         using SessionOptions options = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, 1, allowTf32: false);
@@ -95,10 +166,20 @@ public sealed class TrainingEngineReplicaTests
         var batcher = new Batcher(Images, batchSize);
         int[] order = ShuffleOrder.ForEpoch(Images.Count, seed: 5, epoch: 0);
         var results = new StepResult[steps];
+        var next = new PendingBatch(batcher);
+        float rate = artifacts.Checkpoint.Optimizer.Kind == OptimizerKind.Sgd ? 0.1f : 0.001f;
         for (int s = 0; s < steps; s++)
         {
-            batcher.Fill(order, s, 0, buffer);
-            results[s] = engine.TrainStep(artifacts.Checkpoint.Optimizer.Kind == OptimizerKind.Sgd ? 0.1f : 0.001f, s + 1);
+            if (pendingBatches)
+            {
+                next.Select(order, s, 0);
+                results[s] = engine.TrainStep(next, rate, s + 1);
+            }
+            else
+            {
+                batcher.Fill(order, s, 0, buffer);
+                results[s] = engine.TrainStep(rate, s + 1);
+            }
         }
 
         return (engine.Snapshot(steps, 0, new Dictionary<string, string>()), results);
