@@ -268,7 +268,7 @@ public sealed partial class LeNetClassifier
         }
     }
 
-    /// <summary>Writes images given as floats (pixel/255) or raw bytes into a run's input, in its layout.</summary>
+    /// <summary>Writes images given as floats (pixel/255) or raw bytes into a run's input.</summary>
     private static void Write<TPixel>(ReadOnlySpan<TPixel> images, BoundRun run)
         where TPixel : unmanaged
     {

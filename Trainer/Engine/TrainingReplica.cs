@@ -20,14 +20,14 @@ internal sealed class TrainingReplica : IDisposable
     private readonly float[] logits;
     private readonly OrtIoBinding[] trainBindings = new OrtIoBinding[2];
     private readonly (int Offset, int Size)[] trainBound = [(-1, -1), (-1, -1)];
-    private InferenceSession? evaluation;
-    private OrtIoBinding? evalBinding;
-    private (int Offset, int Size) evalBound;
     private readonly Dictionary<(int Offset, int Size), OrtValue[]> slices = [];
     private readonly OrtValue trainLoss = EngineValues.Scalar(TensorElementType.Float);
     private readonly OrtValue trainCorrect = EngineValues.Scalar(TensorElementType.Int64);
     private readonly OrtValue evalLoss = EngineValues.Scalar(TensorElementType.Float);
     private readonly OrtValue evalCorrect = EngineValues.Scalar(TensorElementType.Int64);
+    private InferenceSession? evaluation;
+    private OrtIoBinding? evalBinding;
+    private (int Offset, int Size) evalBound;
 
     /// <param name="artifacts">The training model.</param>
     /// <param name="sessionOptions">Options of every session the replica makes; they must outlive it.</param>
