@@ -54,12 +54,7 @@ public sealed class Batcher
     /// <returns>The batch's real size.</returns>
     public int Fill(ReadOnlySpan<int> order, int batchIndex, int epoch, BatchBuffer buffer)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
-        if (buffer.PixelsPerImage != Data.PixelsPerImage)
-        {
-            throw new ArgumentException($"The buffer holds images of {buffer.PixelsPerImage} pixels; this data set's have {Data.PixelsPerImage}.", nameof(buffer));
-        }
-
+        CheckFits(buffer);
         int size = Fill(order, batchIndex, epoch, buffer.Images.Span, buffer.Labels.Span);
         buffer.Count = size;
         return size;
@@ -94,6 +89,13 @@ public sealed class Batcher
         return Math.Min(BatchSize, exampleCount - (batchIndex * BatchSize));
     }
 
+    /// <summary>Writes examples <c>[first, first + count)</c> of batch <paramref name="batchIndex"/> into <paramref name="buffer"/> as the span overload does; <see cref="BatchBuffer.Count"/> is left to the caller.</summary>
+    public void FillSlice(ReadOnlySpan<int> order, int batchIndex, int epoch, BatchBuffer buffer, int first, int count)
+    {
+        CheckFits(buffer);
+        FillSlice(order, batchIndex, epoch, buffer.Images.Span, buffer.Labels.Span, first, count);
+    }
+
     /// <summary>
     /// Writes examples <c>[first, first + count)</c> of batch <paramref name="batchIndex"/> of
     /// <paramref name="order"/> where <see cref="Fill(ReadOnlySpan{int}, int, int, Span{float}, Span{long})"/>
@@ -110,7 +112,7 @@ public sealed class Batcher
             throw new ArgumentOutOfRangeException(nameof(count), count, $"Examples {first} to {first + count - 1} are not all in batch {batchIndex}, which holds {size}.");
         }
 
-        int start = (batchIndex * BatchSize) + first;
+        int batchStart = batchIndex * BatchSize;
         int pixels = Data.PixelsPerImage;
         if (images.Length < (first + count) * pixels || labels.Length < first + count)
         {
@@ -123,10 +125,10 @@ public sealed class Batcher
         bool augment = Augmentation.IsEnabled;
         for (int k = first; k < first + count; k++)
         {
-            int example = order[start - first + k];
+            int example = order[batchStart + k];
             if ((uint)example >= (uint)Data.Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(order), example, $"Position {start - first + k} names example {example}; the data set has {Data.Count}.");
+                throw new ArgumentOutOfRangeException(nameof(order), example, $"Position {batchStart + k} names example {example}; the data set has {Data.Count}.");
             }
 
             ReadOnlySpan<byte> source = allImages.Slice(example * pixels, pixels);
@@ -144,6 +146,15 @@ public sealed class Batcher
             }
 
             labels[k] = allLabels[example];
+        }
+    }
+
+    private void CheckFits(BatchBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer.PixelsPerImage != Data.PixelsPerImage)
+        {
+            throw new ArgumentException($"The buffer holds images of {buffer.PixelsPerImage} pixels; this data set's have {Data.PixelsPerImage}.", nameof(buffer));
         }
     }
 

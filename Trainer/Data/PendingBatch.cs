@@ -34,7 +34,6 @@ public sealed class PendingBatch
     /// <summary>Writes examples <c>[first, first + count)</c> of the chosen batch into <paramref name="buffer"/>, where a whole fill puts them.</summary>
     public void FillSlice(BatchBuffer buffer, int first, int count)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
-        batcher.FillSlice(order, index, epoch, buffer.Images.Span, buffer.Labels.Span, first, count);
+        batcher.FillSlice(order, index, epoch, buffer, first, count);
     }
 }

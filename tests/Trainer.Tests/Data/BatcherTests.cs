@@ -142,6 +142,7 @@ public sealed class BatcherTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => batcher.FillSlice(order, 0, 0, new float[4 * 784], new long[4], first: -1, count: 2));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => batcher.FillSlice(order, 3, 0, new float[4 * 784], new long[4], first: 0, count: 1));
         Assert.ThrowsExactly<ArgumentException>(() => batcher.FillSlice(order, 0, 0, new float[3 * 784], new long[4], first: 2, count: 2));
+        Assert.ThrowsExactly<ArgumentException>(() => batcher.FillSlice(order, 0, 0, new BatchBuffer(4, 1024), first: 0, count: 1));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PendingBatch(batcher).Select(order, 3, 0));
     }
 }
