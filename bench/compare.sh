@@ -89,6 +89,10 @@ print(f"- hardware limit (FMA peak / FLOP per image): training {ours['limit_trai
 print(f"- 64 concurrent single-image callers through the batching front: {ours['concurrent_requests_per_second']:,.0f} img/s"
       f" ({ours['concurrent_requests_per_second'] / ours['inference_images_per_second']:.0%} of batch 256), p50 {ours['concurrent_p50_us']:,.0f} µs, p99 {ours['concurrent_p99_us']:,.0f} µs.")
 print(f"- one image: {ours['single_allocated_bytes']:.0f} bytes allocated per call.")
+if "single_one_thread_p50_us" in ours:
+    per_round = ", ".join(format(o["single_one_thread_p50_us"], ".1f") for o in ours_runs)
+    print(f"- one image on one intra-op thread (the library's default options): p50 {ours['single_one_thread_p50_us']:.1f} µs, p99 {ours['single_one_thread_p99_us']:.1f} µs"
+          + (f" (p50 per round: {per_round})." if rounds > 1 else "."))
 if rounds > 1:
     print()
     print("Every round (PyTorch / LeNetOnnx, ratio):")

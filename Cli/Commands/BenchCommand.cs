@@ -121,6 +121,16 @@ internal static class BenchCommand
                 report.Add("single_p99_us", "one image, p99", latency.P99Microseconds, "F1", "µs");
                 report.Add("single_allocated_bytes", "one image, allocated per call", latency.AllocatedBytesPerCall, "F1", "B", "caller-owned result spans");
 
+                if (latencyOptions.IntraOpThreads > 1)
+                {
+                    // The library's default, one intra-op thread: no second core to wake or wait for,
+                    // so the same figure whether or not the host is busy elsewhere.
+                    using LeNetClassifier oneThread = ModelFile.Load(path, new LeNetClassifierOptions());
+                    LatencyResult single = new InferenceBenchmark(oneThread, splits.Test).SingleImage(duration);
+                    report.Add("single_one_thread_p50_us", "one image, 1 thread, p50", single.P50Microseconds, "F1", "µs", $"{single.Calls:N0} calls, the library's default options");
+                    report.Add("single_one_thread_p99_us", "one image, 1 thread, p99", single.P99Microseconds, "F1", "µs");
+                }
+
                 ConcurrentResult concurrent = await new ConcurrentCallersBenchmark(classifier, splits.Test, new BatchingOptions { MaxBatchSize = result.GetValue(maxBatch), MaxDelay = TimeSpan.FromMilliseconds(result.GetValue(maxDelay)) }).RunAsync(result.GetValue(callers), duration).ConfigureAwait(false);
                 report.Add("concurrent_requests_per_second", $"{concurrent.Callers} callers, batching front", concurrent.RequestsPerSecond, "N0", "img/s",
                     string.Create(CultureInfo.InvariantCulture, $"{concurrent.RequestsPerSecond / throughput.ImagesPerSecond:P0} of batch {throughput.Batch}"));

@@ -43,6 +43,13 @@ public sealed class BenchCommandTests
         }
 
         Assert.IsLessThanOrEqualTo(root.GetProperty("single_p99_us").GetDouble(), root.GetProperty("single_p50_us").GetDouble());
+        if (Environment.ProcessorCount > 1)
+        {
+            // One image is also measured with the library's default single intra-op thread.
+            Assert.IsGreaterThan(0.0, root.GetProperty("single_one_thread_p50_us").GetDouble());
+            Assert.IsLessThanOrEqualTo(root.GetProperty("single_one_thread_p99_us").GetDouble(), root.GetProperty("single_one_thread_p50_us").GetDouble());
+        }
+
         Assert.AreEqual(0.0, root.GetProperty("single_allocated_bytes").GetDouble(), "the single-image hot path allocates nothing");
         Assert.IsTrue(root.TryGetProperty("machine", out JsonElement machine) && machine.GetProperty("cores").GetInt32() > 0);
     }
