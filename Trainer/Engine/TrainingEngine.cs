@@ -112,7 +112,6 @@ public sealed class TrainingEngine : IDisposable
     public StepResult TrainStep(PendingBatch next, float rate, long step)
     {
         ArgumentNullException.ThrowIfNull(next);
-        batch.Count = next.Size;
         return RunStep(next, rate, step);
     }
 
@@ -123,7 +122,6 @@ public sealed class TrainingEngine : IDisposable
     public StepResult Evaluate(PendingBatch next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        batch.Count = next.Size;
         return RunEvaluation(next);
     }
 
@@ -172,9 +170,8 @@ public sealed class TrainingEngine : IDisposable
 
     private StepResult RunStep(PendingBatch? next, float rate, long step)
     {
-        int size = Split(batch.Count);
+        int size = PrepareSlices(next);
         evaluating = false;
-        pending = next;
         lanes.Run();
         StepResult result = Combine(r => r.TrainResult, size);
         if (combinesGradients)
@@ -192,8 +189,7 @@ public sealed class TrainingEngine : IDisposable
 
     private StepResult RunEvaluation(PendingBatch? next)
     {
-        int size = Split(batch.Count);
-        pending = next;
+        int size = PrepareSlices(next);
         if (evaluationVersion != parametersVersion)
         {
             byte[] frozen = evaluationAt(Parameters());
@@ -210,12 +206,18 @@ public sealed class TrainingEngine : IDisposable
         return Combine(r => r.EvalResult, size);
     }
 
-    /// <summary>Splits <paramref name="size"/> examples into one contiguous slice per replica; returns <paramref name="size"/>.</summary>
-    private int Split(int size)
+    /// <summary>
+    /// Splits the step's examples into one contiguous slice per replica and makes <paramref name="next"/>
+    /// (when given) the batch the replicas fill; returns the example count: <paramref name="next"/>'s
+    /// size, which becomes the buffer's count, or else the buffer's count.
+    /// </summary>
+    private int PrepareSlices(PendingBatch? next)
     {
+        int size = next?.Size ?? batch.Count;
         if (size < 1 || size > batch.Capacity)
         {
-            throw new InvalidOperationException($"The batch buffer holds {size} examples; a step needs 1 to {batch.Capacity}.");
+            string what = next is null ? "The batch buffer holds" : "The pending batch has";
+            throw new InvalidOperationException($"{what} {size} examples; a step needs 1 to {batch.Capacity}.");
         }
 
         int offset = 0;
@@ -224,6 +226,12 @@ public sealed class TrainingEngine : IDisposable
             int slice = (size / slices.Length) + (r < size % slices.Length ? 1 : 0);
             slices[r] = (offset, slice);
             offset += slice;
+        }
+
+        pending = next;
+        if (next is not null)
+        {
+            batch.Count = size;
         }
 
         return size;
