@@ -145,6 +145,21 @@ public sealed class TrainingEngineReplicaTests
     }
 
     [TestMethod]
+    public void TrainStep_OnAPendingBatchLargerThanTheBuffer_IsRefusedAndLeavesTheBufferAlone()
+    {
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 }, seed: 2);
+        var buffer = new BatchBuffer(40, Images.PixelsPerImage);
+        using SessionOptions options = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, 1, allowTf32: false);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, options, replicas: 2);
+        var next = new PendingBatch(new Batcher(Images, 50));
+        next.Select(ShuffleOrder.Identity(Images.Count), 0, 0);
+
+        InvalidOperationException e = Assert.ThrowsExactly<InvalidOperationException>(() => engine.TrainStep(next, 0.1f, 1));
+        StringAssert.Contains(e.Message, "50 examples");
+        Assert.AreEqual(0, buffer.Count);
+    }
+
+    [TestMethod]
     public void TrainingRun_ResumingWithAnotherReplicaCountIsRefusedNamingTheCount()
     {
         using var dir = new TemporaryDirectory();
