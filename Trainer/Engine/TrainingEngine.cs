@@ -47,7 +47,7 @@ public sealed class TrainingEngine : IDisposable
     private long evaluationVersion = -1;
 
     /// <summary>Creates sessions over the artifact models and loads the checkpoint's tensors.</summary>
-    /// <param name="artifacts">The training, eval and optimizer models.</param>
+    /// <param name="artifacts">The training and optimizer models, and how to make the eval model frozen at given parameters.</param>
     /// <param name="checkpoint">Parameters and optimizer state to start from.</param>
     /// <param name="batch">The buffer batches are filled into; its capacity is the largest batch.</param>
     /// <param name="sessionOptions">Options for every session (device, threads per session, profiling); they must outlive the engine.</param>
