@@ -89,6 +89,12 @@ print(f"- hardware limit (FMA peak / FLOP per image): training {ours['limit_trai
 print(f"- 64 concurrent single-image callers through the batching front: {ours['concurrent_requests_per_second']:,.0f} img/s"
       f" ({ours['concurrent_requests_per_second'] / ours['inference_images_per_second']:.0%} of batch 256), p50 {ours['concurrent_p50_us']:,.0f} µs, p99 {ours['concurrent_p99_us']:,.0f} µs.")
 print(f"- one image: {ours['single_allocated_bytes']:.0f} bytes allocated per call.")
+if "train_kernel_epoch_seconds" in ours:
+    bound = [t["train_epoch_seconds"] / o["train_kernel_epoch_seconds"] for t, o in zip(torch_runs, ours_runs)]
+    print(f"- the training sessions alone (the replicas' training runs on one batch, never waiting for each other; no optimizer, data or evaluation):"
+          f" {ours['train_kernel_images_per_second']:,.0f} img/s, an epoch of {ours['train_kernel_epoch_seconds']:.2f} s,"
+          f" {ours['train_kernel_epoch_seconds'] / ours['train_epoch_seconds']:.0%} of the measured one; against PyTorch's epoch of the same round the most a whole epoch could reach is"
+          f" {statistics.median(bound):.2f}x" + (f" ({', '.join(format(b, '.2f') + 'x' for b in bound)})." if rounds > 1 else "."))
 if "single_one_thread_p50_us" in ours:
     per_round = ", ".join(format(o["single_one_thread_p50_us"], ".1f") for o in ours_runs)
     print(f"- one image on one intra-op thread (the library's default options): p50 {ours['single_one_thread_p50_us']:.1f} µs, p99 {ours['single_one_thread_p99_us']:.1f} µs"

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.Trainer.Engine;
 using LeNetOnnx.Trainer.Loop;
+using Microsoft.ML.OnnxRuntime;
 
 namespace LeNetOnnx.Cli.Benchmarks;
 
@@ -55,5 +57,22 @@ internal sealed class TrainingBenchmark(TrainingRecipe recipe, DataSetSplits dat
         {
             Directory.Delete(runDirectory, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Examples per second of the recipe's training sessions alone (<see cref="TrainingEngine.MeasureKernelThroughput"/>)
+    /// on its first batch, with the replicas and threads a run uses: the most whole epochs could reach.
+    /// </summary>
+    public double KernelThroughput(TimeSpan duration)
+    {
+        var options = new TrainingRunOptions { RunDirectory = string.Empty, Device = ExecutionDevice.Cpu, Threads = threads, Replicas = replicas };
+        int used = options.ReplicasFor(ExecutionDevice.Cpu);
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, labelSmoothing: recipe.LabelSmoothing);
+        using SessionOptions sessionOptions = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, options.ThreadsPerReplica(used), allowTf32: false);
+        var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
+        new Batcher(data.Train, recipe.BatchSize).Fill(ShuffleOrder.ForEpoch(data.Train.Count, recipe.Seed, 0), 0, 0, buffer);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, sessionOptions, used);
+        engine.MeasureKernelThroughput(TimeSpan.FromSeconds(0.5));
+        return engine.MeasureKernelThroughput(duration);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
@@ -40,7 +41,9 @@ public sealed class TrainingEngine : IDisposable
     private readonly float[] logits;
     private readonly OrtIoBinding[] optimizerBindings = new OrtIoBinding[2];
     private readonly RunOptions runOptions = new();
-    private bool evaluating;
+    private readonly long[] freeRunSteps;
+    private LaneWork work;
+    private long freeRunDeadline;
     private PendingBatch? pending;
     private int current;
     private long parametersVersion;
@@ -83,6 +86,7 @@ public sealed class TrainingEngine : IDisposable
 
         this.replicas = Enumerable.Range(0, replicas).Select(_ => new TrainingReplica(artifacts, sessionOptions, parameters, batch, logits)).ToArray();
         slices = new (int, int)[replicas];
+        freeRunSteps = new long[replicas];
         lanes = new ParallelLanes(replicas, RunReplica);
         combinesGradients = replicas > 1;
         gradients = combinesGradients ? this.replicas[0].Gradients.Select(EngineValues.LikeShapeOf).ToArray() : this.replicas[0].Gradients;
@@ -123,6 +127,33 @@ public sealed class TrainingEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(next);
         return RunEvaluation(next);
+    }
+
+    /// <summary>
+    /// How fast the training kernels alone go: every replica runs its training session on its
+    /// slice of the batch buffer's <see cref="BatchBuffer.Count"/> examples again and again, each
+    /// on its own lane, never waiting for the others, for <paramref name="duration"/>; nothing is
+    /// combined, no optimizer step runs and the parameters do not change. Returns examples per
+    /// second over all replicas: the bound that whole training steps, which also wait for the
+    /// slowest replica, combine, update and fill, can approach but not pass.
+    /// </summary>
+    public double MeasureKernelThroughput(TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        PrepareSlices(null);
+        Array.Clear(freeRunSteps);
+        long start = Stopwatch.GetTimestamp();
+        freeRunDeadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        work = LaneWork.FreeRun;
+        lanes.Run();
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long examples = 0;
+        for (int r = 0; r < replicas.Length; r++)
+        {
+            examples += freeRunSteps[r] * slices[r].Size;
+        }
+
+        return examples / seconds;
     }
 
     /// <summary>The logits of the last <see cref="Evaluate()"/>, <c>[count, 10]</c>.</summary>
@@ -171,7 +202,7 @@ public sealed class TrainingEngine : IDisposable
     private StepResult RunStep(PendingBatch? next, float rate, long step)
     {
         int size = PrepareSlices(next);
-        evaluating = false;
+        work = LaneWork.Train;
         lanes.Run();
         StepResult result = Combine(r => r.TrainResult, size);
         if (combinesGradients)
@@ -201,7 +232,7 @@ public sealed class TrainingEngine : IDisposable
             evaluationVersion = parametersVersion;
         }
 
-        evaluating = true;
+        work = LaneWork.Evaluate;
         lanes.Run();
         return Combine(r => r.EvalResult, size);
     }
@@ -237,7 +268,7 @@ public sealed class TrainingEngine : IDisposable
         return size;
     }
 
-    /// <summary>One lane's work: its replica trains or evaluates its slice (nothing when the slice is empty).</summary>
+    /// <summary>One lane's work: its replica trains, evaluates or free-runs its slice (nothing when the slice is empty).</summary>
     private void RunReplica(int lane)
     {
         (int offset, int size) = slices[lane];
@@ -247,14 +278,24 @@ public sealed class TrainingEngine : IDisposable
         }
 
         pending?.FillSlice(batch, offset, size);
-
-        if (evaluating)
+        switch (work)
         {
-            replicas[lane].Evaluate(offset, size, runOptions);
-        }
-        else
-        {
-            replicas[lane].Train(current, offset, size, runOptions);
+            case LaneWork.Evaluate:
+                replicas[lane].Evaluate(offset, size, runOptions);
+                break;
+            case LaneWork.FreeRun:
+                long steps = 0;
+                do
+                {
+                    replicas[lane].Train(current, offset, size, runOptions);
+                    steps++;
+                }
+                while (Stopwatch.GetTimestamp() < freeRunDeadline);
+                freeRunSteps[lane] = steps;
+                break;
+            default:
+                replicas[lane].Train(current, offset, size, runOptions);
+                break;
         }
     }
 
@@ -327,5 +368,18 @@ public sealed class TrainingEngine : IDisposable
         }
 
         return binding;
+    }
+
+    /// <summary>What the lanes do on the next <see cref="ParallelLanes.Run"/>.</summary>
+    private enum LaneWork
+    {
+        /// <summary>Each replica computes its slice's loss and gradients once.</summary>
+        Train,
+
+        /// <summary>Each replica runs the frozen eval model on its slice once.</summary>
+        Evaluate,
+
+        /// <summary>Each replica trains on its slice until the deadline, counting its runs.</summary>
+        FreeRun,
     }
 }

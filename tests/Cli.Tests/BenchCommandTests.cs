@@ -55,6 +55,26 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void Bench_Training_ReportsTheEpochAndTheTrainingSessionsAlone()
+    {
+        RealFashionMnist.Require();
+
+        CliRun run = CliRun.Of("bench", "--part", "train", "--epochs", "1", "--seconds", "0.2", "--json");
+
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        using JsonDocument json = JsonDocument.Parse(run.Output);
+        JsonElement root = json.RootElement;
+        foreach (string key in new[] { "train_epoch_seconds", "train_images_per_second", "train_kernel_images_per_second", "train_kernel_epoch_seconds" })
+        {
+            Assert.IsGreaterThan(0.0, root.GetProperty(key).GetDouble(), key);
+        }
+
+        // The epoch the sessions alone would take is the training set at their rate.
+        Assert.AreEqual(60_000, root.GetProperty("train_kernel_epoch_seconds").GetDouble() * root.GetProperty("train_kernel_images_per_second").GetDouble(), 1e-6 * 60_000);
+        Assert.AreEqual(1, root.GetProperty("train_epochs").GetArrayLength());
+    }
+
+    [TestMethod]
     public void Bench_BadOptionsAndMissingModelAreUsageErrors()
     {
         CliRun.Of("bench", "--epochs", "0").AssertUsageError("--epochs 0 is out of range");

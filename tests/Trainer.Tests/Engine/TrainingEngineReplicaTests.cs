@@ -145,6 +145,36 @@ public sealed class TrainingEngineReplicaTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void MeasureKernelThroughput_BetweenSteps_LeavesTheTrajectoryBitwiseAlone(int replicas)
+    {
+        var optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.001 };
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, optimizer, seed: 4);
+        (Checkpoint plain, StepResult[] plainSteps) = Train(artifacts, batchSize: 9, replicas, steps: 3, pendingBatches: true);
+        (Checkpoint measured, StepResult[] measuredSteps) = Train(artifacts, batchSize: 9, replicas, steps: 3, pendingBatches: true, measureAfterStep: 1);
+
+        CollectionAssert.AreEqual(plainSteps, measuredSteps);
+        for (int i = 0; i < plain.Tensors.Count; i++)
+        {
+            CollectionAssert.AreEqual(plain.Tensors[i].Data, measured.Tensors[i].Data, plain.Tensors[i].Name);
+        }
+    }
+
+    [TestMethod]
+    public void MeasureKernelThroughput_RefusesADurationThatIsNotPositive()
+    {
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 }, seed: 2);
+        var buffer = new BatchBuffer(8, Images.PixelsPerImage);
+        new Batcher(Images, 8).Fill(ShuffleOrder.Identity(Images.Count), 0, 0, buffer);
+        using SessionOptions options = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, 1, allowTf32: false);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, options, replicas: 2);
+
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => engine.MeasureKernelThroughput(TimeSpan.Zero));
+        Assert.IsGreaterThan(0, engine.MeasureKernelThroughput(TimeSpan.FromMilliseconds(20)));
+    }
+
+    [TestMethod]
     public void TrainStep_OnAPendingBatchLargerThanTheBuffer_IsRefusedAndLeavesTheBufferAlone()
     {
         TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 }, seed: 2);
@@ -172,7 +202,7 @@ public sealed class TrainingEngineReplicaTests
         StringAssert.Contains(e.Message, "--replicas 2");
     }
 
-    private static (Checkpoint Final, StepResult[] Steps) Train(TrainingArtifacts artifacts, int batchSize, int replicas, int steps, bool pendingBatches = false)
+    private static (Checkpoint Final, StepResult[] Steps) Train(TrainingArtifacts artifacts, int batchSize, int replicas, int steps, bool pendingBatches = false, int measureAfterStep = -1)
     {
         var buffer = new BatchBuffer(batchSize, Images.PixelsPerImage);
         using SessionOptions options = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, 1, allowTf32: false);
@@ -194,6 +224,13 @@ public sealed class TrainingEngineReplicaTests
             {
                 batcher.Fill(order, s, 0, buffer);
                 results[s] = engine.TrainStep(rate, s + 1);
+            }
+
+            if (s == measureAfterStep)
+            {
+                // Free runs on whatever the buffer holds, then the next step fills its own batch.
+                double examplesPerSecond = engine.MeasureKernelThroughput(TimeSpan.FromMilliseconds(30));
+                Assert.IsTrue(double.IsFinite(examplesPerSecond) && examplesPerSecond > 0, $"{examplesPerSecond}");
             }
         }
 
