@@ -44,6 +44,7 @@ public sealed class TrainingEngine : IDisposable
     private readonly long[] freeRunSteps;
     private LaneWork work;
     private long freeRunDeadline;
+    private byte[]? frozenToLoad;
     private PendingBatch? pending;
     private int current;
     private long parametersVersion;
@@ -221,19 +222,25 @@ public sealed class TrainingEngine : IDisposable
     private StepResult RunEvaluation(PendingBatch? next)
     {
         int size = PrepareSlices(next);
-        if (evaluationVersion != parametersVersion)
-        {
-            byte[] frozen = evaluationAt(Parameters());
-            foreach (TrainingReplica replica in replicas)
-            {
-                replica.LoadEvaluation(frozen);
-            }
 
+        // A new frozen model when the parameters changed; each lane makes its replica's session.
+        byte[]? frozen = evaluationVersion != parametersVersion ? evaluationAt(Parameters()) : null;
+        frozenToLoad = frozen;
+        work = LaneWork.Evaluate;
+        try
+        {
+            lanes.Run();
+        }
+        finally
+        {
+            frozenToLoad = null;
+        }
+
+        if (frozen is not null)
+        {
             evaluationVersion = parametersVersion;
         }
 
-        work = LaneWork.Evaluate;
-        lanes.Run();
         return Combine(r => r.EvalResult, size);
     }
 
@@ -268,9 +275,14 @@ public sealed class TrainingEngine : IDisposable
         return size;
     }
 
-    /// <summary>One lane's work: its replica trains, evaluates or free-runs its slice (nothing when the slice is empty).</summary>
+    /// <summary>One lane's work: its replica trains, evaluates (after loading a new frozen eval model, when there is one) or free-runs its slice (nothing when the slice is empty).</summary>
     private void RunReplica(int lane)
     {
+        if (work == LaneWork.Evaluate && frozenToLoad is not null)
+        {
+            replicas[lane].LoadEvaluation(frozenToLoad);
+        }
+
         (int offset, int size) = slices[lane];
         if (size == 0)
         {

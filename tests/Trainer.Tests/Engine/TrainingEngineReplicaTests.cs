@@ -62,6 +62,11 @@ public sealed class TrainingEngineReplicaTests
             var buffer = new BatchBuffer(99, Images.PixelsPerImage);
             using SessionOptions options = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, 1, allowTf32: false);
             using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, options, replicas);
+
+            // First one example, so that every replica but one has an empty slice when the frozen
+            // eval model is made: each must still load it for the batches after.
+            new Batcher(Images, 1).Fill(ShuffleOrder.Identity(Images.Count), 0, 0, buffer);
+            Assert.AreEqual(1, engine.Evaluate().Count);
             new Batcher(Images, 99).Fill(ShuffleOrder.Identity(Images.Count), 0, 0, buffer);
             StepResult result = engine.Evaluate();
             results.Add((result, engine.Logits.ToArray()));
