@@ -86,14 +86,9 @@ public sealed class TrainingEngineReplicaTests
     {
         var optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.001 };
         TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, optimizer, seed: 6);
-        (Checkpoint filled, StepResult[] filledSteps) = Train(artifacts, batchSize: 7, replicas, steps: 3);
-        (Checkpoint pending, StepResult[] pendingSteps) = Train(artifacts, batchSize: 7, replicas, steps: 3, pendingBatches: true);
-
-        CollectionAssert.AreEqual(filledSteps, pendingSteps);
-        for (int i = 0; i < filled.Tensors.Count; i++)
-        {
-            CollectionAssert.AreEqual(filled.Tensors[i].Data, pending.Tensors[i].Data, filled.Tensors[i].Name);
-        }
+        AssertBitwiseEqual(
+            Train(artifacts, batchSize: 7, replicas, steps: 3),
+            Train(artifacts, batchSize: 7, replicas, steps: 3, pendingBatches: true));
     }
 
     [TestMethod]
@@ -156,14 +151,9 @@ public sealed class TrainingEngineReplicaTests
     {
         var optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.001 };
         TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Classic, optimizer, seed: 4);
-        (Checkpoint plain, StepResult[] plainSteps) = Train(artifacts, batchSize: 9, replicas, steps: 3, pendingBatches: true);
-        (Checkpoint measured, StepResult[] measuredSteps) = Train(artifacts, batchSize: 9, replicas, steps: 3, pendingBatches: true, measureAfterStep: 1);
-
-        CollectionAssert.AreEqual(plainSteps, measuredSteps);
-        for (int i = 0; i < plain.Tensors.Count; i++)
-        {
-            CollectionAssert.AreEqual(plain.Tensors[i].Data, measured.Tensors[i].Data, plain.Tensors[i].Name);
-        }
+        AssertBitwiseEqual(
+            Train(artifacts, batchSize: 9, replicas, steps: 3, pendingBatches: true),
+            Train(artifacts, batchSize: 9, replicas, steps: 3, pendingBatches: true, measureAfterStep: 1));
     }
 
     [TestMethod]
@@ -240,6 +230,16 @@ public sealed class TrainingEngineReplicaTests
         }
 
         return (engine.Snapshot(steps, 0, new Dictionary<string, string>()), results);
+    }
+
+    /// <summary>The same step results and, bit for bit, the same final tensors.</summary>
+    private static void AssertBitwiseEqual((Checkpoint Final, StepResult[] Steps) expected, (Checkpoint Final, StepResult[] Steps) actual)
+    {
+        CollectionAssert.AreEqual(expected.Steps, actual.Steps);
+        for (int i = 0; i < expected.Final.Tensors.Count; i++)
+        {
+            CollectionAssert.AreEqual(expected.Final.Tensors[i].Data, actual.Final.Tensors[i].Data, expected.Final.Tensors[i].Name);
+        }
     }
 
     private static ImageDataSet RandomImages(int count, int seed)
