@@ -305,9 +305,11 @@ public sealed class TrainingEngine : IDisposable
                 while (Stopwatch.GetTimestamp() < freeRunDeadline);
                 freeRunSteps[lane] = steps;
                 break;
-            default:
+            case LaneWork.Train:
                 replicas[lane].Train(current, offset, size, runOptions);
                 break;
+            default:
+                throw new UnreachableException($"Lane work {work}.");
         }
     }
 
