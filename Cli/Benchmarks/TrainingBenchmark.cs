@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.Trainer.Engine;
 using LeNetOnnx.Trainer.Loop;
-using Microsoft.ML.OnnxRuntime;
 
 namespace LeNetOnnx.Cli.Benchmarks;
 
@@ -13,14 +11,23 @@ namespace LeNetOnnx.Cli.Benchmarks;
 /// <param name="TestAccuracy">Test accuracy after the epoch.</param>
 internal sealed record EpochTiming(int Epoch, double Seconds, double TestAccuracy);
 
+/// <summary>What <see cref="TrainingBenchmark.Run"/> measured.</summary>
+/// <param name="Epochs">Every epoch's timing.</param>
+/// <param name="Replicas">The replica count the run used.</param>
+/// <param name="KernelImagesPerSecond">The same run's training sessions alone (<see cref="TrainingRun.MeasureKernelThroughput"/>): the most whole epochs could reach.</param>
+internal sealed record TrainingBenchmarkResult(IReadOnlyList<EpochTiming> Epochs, int Replicas, double KernelImagesPerSecond);
+
 /// <summary>
 /// Whole epochs of a recipe through <see cref="TrainingRun"/> exactly as <c>lenet train</c> runs
-/// them, timed per epoch from the outside. The run directory is temporary.
+/// them, timed per epoch from the outside, then the run's training sessions alone. The run
+/// directory is temporary.
 /// </summary>
 internal sealed class TrainingBenchmark(TrainingRecipe recipe, DataSetSplits data, int threads, int replicas)
 {
-    /// <summary>Trains and returns every epoch's timing; also reports the replica count used.</summary>
-    public (IReadOnlyList<EpochTiming> Epochs, int Replicas) Run(CancellationToken cancellation)
+    private static readonly TimeSpan KernelWarmUp = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Trains, then measures the training sessions alone for <paramref name="kernelDuration"/>.</summary>
+    public TrainingBenchmarkResult Run(TimeSpan kernelDuration, CancellationToken cancellation)
     {
         string runDirectory = Directory.CreateTempSubdirectory("lenet-bench-").FullName;
         try
@@ -51,28 +58,11 @@ internal sealed class TrainingBenchmark(TrainingRecipe recipe, DataSetSplits dat
                 epochStart = now;
             };
             run.Run(cancellation);
-            return (epochs, run.Replicas);
+            return new TrainingBenchmarkResult(epochs, run.Replicas, run.MeasureKernelThroughput(KernelWarmUp, kernelDuration));
         }
         finally
         {
             Directory.Delete(runDirectory, recursive: true);
         }
-    }
-
-    /// <summary>
-    /// Examples per second of the recipe's training sessions alone (<see cref="TrainingEngine.MeasureKernelThroughput"/>)
-    /// on its first batch, with the replicas and threads a run uses: the most whole epochs could reach.
-    /// </summary>
-    public double KernelThroughput(TimeSpan duration)
-    {
-        var options = new TrainingRunOptions { RunDirectory = string.Empty, Device = ExecutionDevice.Cpu, Threads = threads, Replicas = replicas };
-        int used = options.ReplicasFor(ExecutionDevice.Cpu);
-        TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, labelSmoothing: recipe.LabelSmoothing);
-        using SessionOptions sessionOptions = DeviceSelection.CreateSessionOptions(ExecutionDevice.Cpu, options.ThreadsPerReplica(used), allowTf32: false);
-        var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
-        new Batcher(data.Train, recipe.BatchSize).Fill(ShuffleOrder.ForEpoch(data.Train.Count, recipe.Seed, 0), 0, 0, buffer);
-        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, sessionOptions, used);
-        engine.MeasureKernelThroughput(TimeSpan.FromSeconds(0.5));
-        return engine.MeasureKernelThroughput(duration);
     }
 }

@@ -88,15 +88,13 @@ internal static class BenchCommand
             {
                 TrainingRecipe recipe = Recipes.D2l with { Epochs = result.GetValue(epochs) };
                 log.WriteLine($"bench: training {TrainingRun.Describe(recipe)}");
-                var training = new TrainingBenchmark(recipe, splits!, result.GetValue(threads), result.GetValue(replicas));
-                (IReadOnlyList<EpochTiming> timings, int usedReplicas) = training.Run(cancellation);
+                (IReadOnlyList<EpochTiming> timings, int usedReplicas, double kernelRate) = new TrainingBenchmark(recipe, splits!, result.GetValue(threads), result.GetValue(replicas))
+                    .Run(TimeSpan.FromSeconds(result.GetValue(seconds)), cancellation);
                 IReadOnlyList<EpochTiming> steady = timings.Count > 1 ? timings.Skip(1).ToList() : timings;
                 double epochSeconds = steady.Average(e => e.Seconds);
                 double rate = splits!.Train.Count / epochSeconds;
                 report.Add("train_epoch_seconds", "training epoch (d2l, batch 256)", epochSeconds, "F2", "s", $"{usedReplicas} replica{(usedReplicas == 1 ? "" : "s")}; mean of epochs {steady[0].Epoch}-{steady[^1].Epoch}, test evaluation included");
                 report.Add("train_images_per_second", "training throughput", rate, "N0", "img/s", FractionOf(rate, peak, cost.TrainingFlop));
-                log.WriteLine("bench: training sessions alone");
-                double kernelRate = training.KernelThroughput(TimeSpan.FromSeconds(result.GetValue(seconds)));
                 double kernelEpoch = splits.Train.Count / kernelRate;
                 report.Add("train_kernel_images_per_second", "training sessions alone", kernelRate, "N0", "img/s", "the replicas' training runs on one batch, never waiting for each other: no optimizer, data or evaluation");
                 report.Add("train_kernel_epoch_seconds", "epoch at that rate", kernelEpoch, "F2", "s",

@@ -65,13 +65,11 @@ public sealed class TrainingRun
     {
         Directory.CreateDirectory(options.RunDirectory);
         string checkpointPath = Path.Combine(options.RunDirectory, CheckpointFileName);
-        TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, labelSmoothing: recipe.LabelSmoothing);
-        Device = DeviceSelection.Resolve(options.Device);
-        Replicas = options.ReplicasFor(Device);
+        TrainingArtifacts artifacts = CreateArtifacts();
+        using SessionOptions sessionOptions = ResolveDevice();
         Checkpoint start = options.Resume ? ResumePoint(checkpointPath) : artifacts.Checkpoint with { Properties = Properties(0, 0, 0, 0) };
         List<EpochMetrics> metrics = ReadMetrics(start.Epoch);
 
-        using SessionOptions sessionOptions = DeviceSelection.CreateSessionOptions(Device, options.ThreadsPerReplica(Replicas), options.AllowTf32);
         var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
         using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), start, buffer, sessionOptions, Replicas);
         var batcher = new Batcher(data.Train, recipe.BatchSize, recipe.Augmentation);
@@ -172,6 +170,34 @@ public sealed class TrainingRun
         }
 
         return lossSum / data.Test.Count;
+    }
+
+    /// <summary>
+    /// Examples per second of this run's training sessions alone (<see cref="TrainingEngine.MeasureKernelThroughput"/>)
+    /// on the first batch of the first epoch, with the device, replicas and threads <see cref="Run"/>
+    /// uses, from the recipe's initial weights; the first <paramref name="warmUp"/> is not counted.
+    /// The most whole epochs could reach. Nothing is written to the run directory.
+    /// </summary>
+    public double MeasureKernelThroughput(TimeSpan warmUp, TimeSpan duration)
+    {
+        TrainingArtifacts artifacts = CreateArtifacts();
+        using SessionOptions sessionOptions = ResolveDevice();
+        var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
+        new Batcher(data.Train, recipe.BatchSize, recipe.Augmentation).Fill(ShuffleOrder.ForEpoch(data.Train.Count, recipe.Seed, 0), 0, 0, buffer);
+        using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, sessionOptions, Replicas);
+        engine.MeasureKernelThroughput(warmUp);
+        return engine.MeasureKernelThroughput(duration);
+    }
+
+    private TrainingArtifacts CreateArtifacts() =>
+        TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, labelSmoothing: recipe.LabelSmoothing);
+
+    /// <summary>Resolves <see cref="Device"/> and <see cref="Replicas"/> and returns the session options for them.</summary>
+    private SessionOptions ResolveDevice()
+    {
+        Device = DeviceSelection.Resolve(options.Device);
+        Replicas = options.ReplicasFor(Device);
+        return DeviceSelection.CreateSessionOptions(Device, options.ThreadsPerReplica(Replicas), options.AllowTf32);
     }
 
     private Checkpoint ResumePoint(string checkpointPath)
