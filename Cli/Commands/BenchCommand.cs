@@ -126,6 +126,7 @@ internal static class BenchCommand
                 report.Add("single_p99_us", "one image, p99", latency.P99Microseconds, "F1", "µs");
                 report.Add("single_allocated_bytes", "one image, allocated per call", latency.AllocatedBytesPerCall, "F1", "B", "caller-owned result spans");
 
+                double oneThreadP50 = latency.P50Microseconds;
                 if (latencyOptions.IntraOpThreads > 1)
                 {
                     // The library's default, one intra-op thread: no second core to wake or wait for,
@@ -134,7 +135,13 @@ internal static class BenchCommand
                     LatencyResult single = new InferenceBenchmark(oneThread, splits.Test).SingleImage(duration);
                     report.Add("single_one_thread_p50_us", "one image, 1 thread, p50", single.P50Microseconds, "F1", "µs", $"{single.Calls:N0} calls, the library's default options");
                     report.Add("single_one_thread_p99_us", "one image, 1 thread, p99", single.P99Microseconds, "F1", "µs");
+                    oneThreadP50 = single.P50Microseconds;
                 }
+
+                // The floor under those tails: the same timing around a fixed computation as long as one image.
+                LatencyResult fixedWork = FixedWorkLatency.Measure(oneThreadP50, duration);
+                report.Add("fixed_work_p50_us", "fixed work as long as one image, p50", fixedWork.P50Microseconds, "F1", "µs", $"{fixedWork.Calls:N0} calls of one dependent chain, no memory or system calls");
+                report.Add("fixed_work_p99_us", "fixed work as long as one image, p99", fixedWork.P99Microseconds, "F1", "µs", "what the host alone adds to the tail of a call that long");
 
                 ConcurrentResult concurrent = await new ConcurrentCallersBenchmark(classifier, splits.Test, new BatchingOptions { MaxBatchSize = result.GetValue(maxBatch), MaxDelay = TimeSpan.FromMilliseconds(result.GetValue(maxDelay)) }).RunAsync(result.GetValue(callers), duration).ConfigureAwait(false);
                 report.Add("concurrent_requests_per_second", $"{concurrent.Callers} callers, batching front", concurrent.RequestsPerSecond, "N0", "img/s",

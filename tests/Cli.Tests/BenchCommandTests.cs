@@ -25,6 +25,25 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void FixedWorkLatency_TimesCallsOfTheWorkWithoutAllocating()
+    {
+        LatencyResult result = FixedWorkLatency.Measure(20, TimeSpan.FromMilliseconds(50));
+
+        Assert.IsGreaterThan(0, result.Calls);
+        Assert.IsGreaterThan(0.0, result.P50Microseconds);
+        Assert.IsLessThanOrEqualTo(result.P99Microseconds, result.P50Microseconds);
+        Assert.AreEqual(0.0, result.AllocatedBytesPerCall);
+    }
+
+    [TestMethod]
+    public void FixedWorkLatency_LongerWorkTakesMoreSteps()
+    {
+        Assert.IsGreaterThan(FixedWorkLatency.StepsFor(10), FixedWorkLatency.StepsFor(1_000));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => FixedWorkLatency.Measure(0, TimeSpan.FromSeconds(1)));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => FixedWorkLatency.Measure(10, TimeSpan.Zero));
+    }
+
+    [TestMethod]
     public void Bench_Inference_ReportsEveryFigureAsJsonAndAllocatesNothingPerCall()
     {
         RealFashionMnist.Require();
@@ -49,6 +68,10 @@ public sealed class BenchCommandTests
             Assert.IsGreaterThan(0.0, root.GetProperty("single_one_thread_p50_us").GetDouble());
             Assert.IsLessThanOrEqualTo(root.GetProperty("single_one_thread_p99_us").GetDouble(), root.GetProperty("single_one_thread_p50_us").GetDouble());
         }
+
+        // The host's floor under those tails: a fixed computation as long as one image on one thread.
+        Assert.IsGreaterThan(0.0, root.GetProperty("fixed_work_p50_us").GetDouble());
+        Assert.IsLessThanOrEqualTo(root.GetProperty("fixed_work_p99_us").GetDouble(), root.GetProperty("fixed_work_p50_us").GetDouble());
 
         Assert.AreEqual(0.0, root.GetProperty("single_allocated_bytes").GetDouble(), "the single-image hot path allocates nothing");
         Assert.IsTrue(root.TryGetProperty("machine", out JsonElement machine) && machine.GetProperty("cores").GetInt32() > 0);
