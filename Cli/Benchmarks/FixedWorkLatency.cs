@@ -21,23 +21,8 @@ internal static class FixedWorkLatency
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(microseconds);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        long steps = StepsFor(microseconds);
-        var sample = new LatencySample(4_000_000);
-        double sink = 0;
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        int calls = 0;
-        while (Stopwatch.GetTimestamp() < end)
-        {
-            long started = Stopwatch.GetTimestamp();
-            sink += Chain(steps);
-            sample.Add(Stopwatch.GetTimestamp() - started);
-            calls++;
-        }
-
-        double allocated = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / calls;
-        GC.KeepAlive(sink);
-        return new LatencyResult(calls, sample.PercentileMicroseconds(50), sample.PercentileMicroseconds(99), allocated);
+        var call = new ChainCall(StepsFor(microseconds));
+        return CallTimer.Time(ref call, duration);
     }
 
     /// <summary>The chain length that takes <paramref name="microseconds"/>: the fastest of several timed runs of a long chain, scaled.</summary>
@@ -61,6 +46,14 @@ internal static class FixedWorkLatency
 
             steps *= 2;
         }
+    }
+
+    /// <summary>One run of the chain; the results are summed so that no run can be left out.</summary>
+    private struct ChainCall(long steps) : ITimedCall
+    {
+        private double sink;
+
+        public void Invoke(int call) => sink += Chain(steps);
     }
 
     // Each step waits for the one before (a multiply and an add on the previous result), so the

@@ -55,28 +55,22 @@ internal sealed class InferenceBenchmark(LeNetClassifier classifier, ImageDataSe
     /// <summary>Classifies single images one after another for about <paramref name="duration"/>, timing each call.</summary>
     public LatencyResult SingleImage(TimeSpan duration)
     {
-        Span<float> logits = stackalloc float[LeNetClassifier.ClassCount];
-        Span<float> probabilities = stackalloc float[LeNetClassifier.ClassCount];
-        ReadOnlySpan<byte> all = images.Images.Span;
+        var call = new SingleImageCall(classifier, images);
         for (int i = 0; i < 1000; i++)
         {
-            classifier.Classify(all.Slice(i % images.Count * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage), logits, probabilities);
+            call.Invoke(i);
         }
 
-        var sample = new LatencySample(4_000_000);
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        int calls = 0;
-        while (Stopwatch.GetTimestamp() < end)
-        {
-            ReadOnlySpan<byte> image = all.Slice(calls % images.Count * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage);
-            long started = Stopwatch.GetTimestamp();
-            classifier.Classify(image, logits, probabilities);
-            sample.Add(Stopwatch.GetTimestamp() - started);
-            calls++;
-        }
+        return CallTimer.Time(ref call, duration);
+    }
 
-        double allocated = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / calls;
-        return new LatencyResult(calls, sample.PercentileMicroseconds(50), sample.PercentileMicroseconds(99), allocated);
+    /// <summary>Classifies test image number <c>call</c> (cycling through the set) into result buffers made once.</summary>
+    private readonly struct SingleImageCall(LeNetClassifier classifier, ImageDataSet images) : ITimedCall
+    {
+        private readonly float[] logits = new float[LeNetClassifier.ClassCount];
+        private readonly float[] probabilities = new float[LeNetClassifier.ClassCount];
+
+        public void Invoke(int call) =>
+            classifier.Classify(images.Images.Span.Slice(call % images.Count * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage), logits, probabilities);
     }
 }
