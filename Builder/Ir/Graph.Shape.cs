@@ -124,6 +124,34 @@ public sealed partial class Graph
         return AddNode("Transpose", [x], [(name, x.ElementType, shape)], [new("perm", AttributeValue.Of(perm))])[0];
     }
 
+    /// <summary>
+    /// Moves blocks of channels into space: <c>[N, C·b², H, W]</c> to <c>[N, C, H·b, W·b]</c>, the
+    /// DCR order (output pixel <c>(h·b + i, w·b + j)</c> of channel c reads input channel
+    /// <c>(i·b + j)·C + c</c> at <c>(h, w)</c>).
+    /// </summary>
+    public Value DepthToSpace(Value x, long blockSize, string? name = null)
+    {
+        const string op = "DepthToSpace";
+        ShapeInference.RequireRank(op, "input", x, 4);
+        if (blockSize < 2)
+        {
+            throw new GraphBuildException($"{op}: the block size must be 2 or more, got {blockSize}.");
+        }
+
+        long blockArea = blockSize * blockSize;
+        if (x.Shape[1].Size is { } channels && channels % blockArea != 0)
+        {
+            throw new GraphBuildException($"{op}: the {channels} channels of '{x.Name}' {x.Shape} do not divide into blocks of {blockArea}.");
+        }
+
+        var shape = new TensorShape(
+            x.Shape[0],
+            x.Shape[1].IsKnown ? Dim.Of(x.Shape[1].Size!.Value / blockArea) : Dim.Unknown,
+            x.Shape[2].IsKnown ? Dim.Of(x.Shape[2].Size!.Value * blockSize) : Dim.Unknown,
+            x.Shape[3].IsKnown ? Dim.Of(x.Shape[3].Size!.Value * blockSize) : Dim.Unknown);
+        return AddNode(op, [x], [(name, x.ElementType, shape)], [new("blocksize", AttributeValue.Of(blockSize)), new("mode", AttributeValue.Of("DCR"))])[0];
+    }
+
     /// <summary>Softmax along one axis.</summary>
     public Value Softmax(Value x, int axis = -1, string? name = null)
     {

@@ -4,7 +4,9 @@ namespace LeNetOnnx.Builder.Autodiff.Rules;
 
 /// <summary>
 /// Conv, group 1, any strides and dilations whose windows use every input row and column:
-/// dX = ConvTranspose(dY, W) with the forward pads, strides and dilations; dW is the correlation
+/// dX = ConvTranspose(dY, W) with the forward pads, strides and dilations (for a pooling-phase
+/// kernel, <see cref="PhaseKernel"/>, the stride-1 ConvTranspose of the phases put back in place
+/// with the plain kernel); dW is the correlation
 /// of X with dY, computed as a Conv with the batch as channels (dY's taps spaced by the forward
 /// strides, stepping by the forward dilations); dB sums dY.
 /// </summary>
@@ -29,7 +31,9 @@ internal sealed class ConvGradient : IGradientRule
         Value dy = context.GradientOf(node.Outputs[0]);
         if (context.NeedsGradient(x))
         {
-            context.AddGradient(x, g.ConvTranspose(dy, w, pads, name: context.GradientName(x), strides: strides, dilations: dilations));
+            context.AddGradient(x, PhaseKernel.Of(w, strides, dilations) is { } phases
+                ? g.ConvTranspose(g.DepthToSpace(dy, phases.Window), phases.Kernel, pads, name: context.GradientName(x))
+                : g.ConvTranspose(dy, w, pads, name: context.GradientName(x), strides: strides, dilations: dilations));
         }
 
         if (context.NeedsGradient(w))

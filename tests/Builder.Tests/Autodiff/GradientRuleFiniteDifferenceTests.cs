@@ -1,6 +1,7 @@
 using System.Reflection;
 using LeNetOnnx.Builder.Autodiff;
 using LeNetOnnx.Builder.Ir;
+using LeNetOnnx.Builder.LeNet;
 
 namespace LeNetOnnx.Builder.Tests.Autodiff;
 
@@ -74,6 +75,33 @@ public sealed class GradientRuleFiniteDifferenceTests
         Value y = g.Conv(x, w, b, pads: [pad, pad, pad, pad], strides: [stride, stride], dilations: [dilation, dilation]);
         (Value loss, _) = GradientCheck.WeightedSum(g, y, random);
         GradientCheck.Check(g, loss, "Conv", LinearStep, Tolerance);
+    }
+
+    [TestMethod]
+    [TestCategory("Conv")]
+    [DataRow(0L, 2)]
+    [DataRow(1L, 2)]
+    [DataRow(0L, 3)]
+    public void ConvGradient_PoolingPhaseKernelMatchesCentralDifferences(long pad, int window)
+    {
+        // The input gradient of a pooling-phase Conv is the stride-1 ConvTranspose of the phases put
+        // back in place (DepthToSpace) with the plain kernel; the kernel's gradient goes through the
+        // phase weights' Concat and Pads as before.
+        var random = new Random(Seed);
+        var g = new Graph("phase_conv");
+        long size = (2 * window) + 2 - (2 * pad);
+        Value x = g.AddParameter("x", GradientCheck.UniformTensor(random, -1f, 1f, 2, 2, size, size));
+        Value w = g.AddParameter("w", GradientCheck.UniformTensor(random, -0.5f, 0.5f, 3, 2, 3, 3));
+        Value b = g.AddParameter("b", GradientCheck.UniformTensor(random, -0.5f, 0.5f, 3));
+        Value phases = PoolingPhases.Convolution(g, x, w, b, pad, window, "c");
+        (Value loss, _) = GradientCheck.WeightedSum(g, phases, random);
+        GradientCheck.Check(g, loss, "Conv", LinearStep, Tolerance);
+
+        // Checked on the graph the backward pass was added to.
+        Node transposed = g.Nodes.Single(n => n.OpType == "ConvTranspose");
+        Assert.AreSame(w, transposed.Inputs[1], "the input gradient uses the plain kernel");
+        Assert.AreEqual("DepthToSpace", transposed.Inputs[0]!.Producer!.OpType, "of the phases put back in place");
+        Assert.IsTrue(transposed.Attributes["strides"].Ints.SequenceEqual([1L, 1L]));
     }
 
     [TestMethod]

@@ -19,6 +19,17 @@ public sealed class GraphTests
     }
 
     [TestMethod]
+    public void Graph_DepthToSpaceMovesChannelBlocksIntoSpace()
+    {
+        var g = new Graph("t");
+        Value x = g.AddInput("x", ElementType.Float, new TensorShape(Batch, 64, 5, 5));
+        Assert.AreEqual(new TensorShape(Batch, 16, 10, 10), g.DepthToSpace(x, 2).Shape);
+        Assert.AreEqual("DCR", g.Nodes[^1].Attributes["mode"].String);
+        GraphBuildException e = Assert.ThrowsExactly<GraphBuildException>(() => g.DepthToSpace(x, 3));
+        StringAssert.Contains(e.Message, "blocks of 9");
+    }
+
+    [TestMethod]
     public void Graph_ConvWithWrongChannelCountFailsWhereBuilt()
     {
         var g = new Graph("t");
