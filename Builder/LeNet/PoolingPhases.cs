@@ -31,18 +31,27 @@ internal static class PoolingPhases
     public static Value Convolution(Graph g, Value x, Value w, Value b, long padding, int window, string prefix)
     {
         var kernels = new List<Value>();
-        for (int a = 0; a < window; a++)
+        for (int phase = 0; phase < window * window; phase++)
         {
-            for (int c = 0; c < window; c++)
-            {
-                kernels.Add(g.Pad2D(w, [a, c, window - 1 - a, window - 1 - c], name: $"{prefix}.phase_weight_{a}{c}"));
-            }
+            kernels.Add(g.Pad2D(w, KernelPads(phase, window), name: $"{prefix}.phase_weight_{phase / window}{phase % window}"));
         }
 
         Value weights = g.Concat(kernels, 0, name: $"{prefix}.phase_weight");
         Value biases = g.Concat(Enumerable.Repeat(b, window * window).ToArray(), 0, name: $"{prefix}.phase_bias");
         Value y = g.Conv(x, weights, biases, pads: [padding, padding, padding, padding], strides: [window, window], name: $"{prefix}.phase_conv");
         return g.Reshape(y, [0, window * window, Known(w, 0), Known(y, 2), Known(y, 3)], name: $"{prefix}.phases");
+    }
+
+    /// <summary>
+    /// How the K×K kernel is padded into the (K + k − 1)² kernel of phase number
+    /// <paramref name="phase"/> (row-major over the offsets (a, b) of a k×k window, the order of the
+    /// output-channel blocks): <c>[top, left, bottom, right]</c> = <c>[a, b, k − 1 − a, k − 1 − b]</c>.
+    /// </summary>
+    public static long[] KernelPads(int phase, long window)
+    {
+        long a = phase / window;
+        long b = phase % window;
+        return [a, b, window - 1 - a, window - 1 - b];
     }
 
     /// <summary>The average pooling of activated <paramref name="phases"/> <c>[N, k², M, h, w]</c>: their mean over the phase axis, <c>[N, M, h, w]</c>.</summary>

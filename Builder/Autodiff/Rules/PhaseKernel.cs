@@ -1,9 +1,10 @@
 using LeNetOnnx.Builder.Ir;
+using LeNetOnnx.Builder.LeNet;
 
 namespace LeNetOnnx.Builder.Autodiff.Rules;
 
 /// <summary>
-/// A pooling-phase kernel (<see cref="LeNet.PoolingPhases"/>): the weights of a stride-k Conv made
+/// A pooling-phase kernel (<see cref="PoolingPhases"/>, whose <see cref="PoolingPhases.KernelPads"/> says the layout): the weights of a stride-k Conv made
 /// as the Concat, on the output-channel axis, of one K×K kernel zero-padded to (K + k − 1)² at each
 /// of the k² offsets (a, b) in row-major order. Such a Conv computes the k² phases of the stride-1
 /// Conv with the K×K kernel, one block of output channels per phase, so its input gradient is the
@@ -24,15 +25,12 @@ internal sealed record PhaseKernel(Value Kernel, long Window)
         }
 
         Value? kernel = null;
-        for (int i = 0; i < concat.Inputs.Count; i++)
+        for (int phase = 0; phase < concat.Inputs.Count; phase++)
         {
-            long a = i / k;
-            long b = i % k;
-            if (concat.Inputs[i]?.Producer is not { OpType: "Pad" } pad
-                || pad.Inputs[0] is not { } padded || (kernel is not null && padded != kernel)
-                || pad.Attributes.TryGetValue("mode", out AttributeValue? mode) && mode.String != "constant"
-                || pad.Inputs[1]?.Data?.Int64s is not { } pads || !pads.SequenceEqual([0, 0, a, b, 0, 0, k - 1 - a, k - 1 - b])
-                || (pad.Inputs.Count > 2 && pad.Inputs[2] is { } fill && fill.Data?.Floats is not [0f]))
+            if (concat.Inputs[phase]?.Producer is not { OpType: "Pad" } pad
+                || pad.Inputs[0] is not { } padded
+                || (kernel is not null && padded != kernel)
+                || !PadsKernelLike(pad, PoolingPhases.KernelPads(phase, k)))
             {
                 return null;
             }
@@ -41,5 +39,15 @@ internal sealed record PhaseKernel(Value Kernel, long Window)
         }
 
         return kernel is { Shape.Rank: 4 } ? new PhaseKernel(kernel, k) : null;
+    }
+
+    /// <summary>True when <paramref name="pad"/> pads only the two spatial axes with zeros by <paramref name="spatial"/> (<c>[top, left, bottom, right]</c>).</summary>
+    private static bool PadsKernelLike(Node pad, long[] spatial)
+    {
+        bool constantMode = !pad.Attributes.TryGetValue("mode", out AttributeValue? mode) || mode.String == "constant";
+        bool zeroFill = pad.Inputs.Count < 3 || pad.Inputs[2] is null || pad.Inputs[2]!.Data?.Floats is [0f];
+        return constantMode && zeroFill
+            && pad.Inputs[1]?.Data?.Int64s is { } pads
+            && pads.SequenceEqual([0, 0, spatial[0], spatial[1], 0, 0, spatial[2], spatial[3]]);
     }
 }
