@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>Writing the output failed (disk full, I/O error); nothing half-written was left.</summary>
     public const int OutputFailed = 3;
 
+    /// <summary>Training diverged (a loss not finite or exploding); nothing was exported, the last good checkpoint stays.</summary>
+    public const int Diverged = 4;
+
     /// <summary>Interrupted (Ctrl-C) after writing a checkpoint; 128 + SIGINT, as shells report it.</summary>
     public const int Interrupted = 130;
 }

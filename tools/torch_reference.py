@@ -51,6 +51,9 @@ class TutorialSpec:
     pooling: str
     c1_padding: int
     normalize_input: bool
+    # Side the 28x28 image is resized to first (bilinear, half-pixel centres,
+    # as MXNet's data loader does with OpenCV); 0 keeps it.
+    resize: int = 0
 
 
 TUTORIAL_VARIANTS = {
@@ -61,6 +64,8 @@ TUTORIAL_VARIANTS = {
     # The best recipe's net: classic layout (C1 padded) with the MNIST tutorial's
     # ReLU, max pooling and (x - 0.5) / 0.5 input.
     "modern": TutorialSpec("relu", "max", 2, True),
+    # The MXNet/Gluon source's net on its 96x96 resized images.
+    "sigmoid-max-96": TutorialSpec("sigmoid", "max", 0, False, resize=96),
 }
 
 ACTIVATIONS = {"sigmoid": torch.sigmoid, "relu": torch.relu,
@@ -78,13 +83,16 @@ class TutorialLeNet(nn.Module):
         self.pool = POOLINGS[spec.pooling]
         self.c1 = nn.Conv2d(1, 6, 5, padding=spec.c1_padding)
         self.c3 = nn.Conv2d(6, 16, 5)
-        c1_side = IMAGE_SHAPE[-1] + 2 * spec.c1_padding - 4
+        c1_side = (spec.resize or IMAGE_SHAPE[-1]) + 2 * spec.c1_padding - 4
         s4_side = (c1_side // 2 - 4) // 2
         self.f5 = nn.Linear(16 * s4_side ** 2, 120)
         self.f6 = nn.Linear(120, 84)
         self.out = nn.Linear(84, NUM_CLASSES)
 
     def forward(self, x):
+        if self.spec.resize:
+            x = F.interpolate(x, size=(self.spec.resize, self.spec.resize),
+                              mode="bilinear", align_corners=False)
         if self.spec.normalize_input:
             x = (x - 0.5) / 0.5
         x = self.pool(self.activation(self.c1(x)), 2, 2)
@@ -328,16 +336,19 @@ def forward(module, x):
         return module(x)
 
 
-def gradients(module, images, labels, label_smoothing=0.0):
+def gradients(module, images, labels, label_smoothing=0.0,
+              softmax_first=False):
     """(logits, mean cross-entropy loss, {parameter name: gradient}), the loss
-    with torch's label smoothing when `label_smoothing` > 0.
+    with torch's label smoothing when `label_smoothing` > 0, and of
+    softmax(logits) instead of the logits when `softmax_first`.
 
     Everything runs in float64, parameters included, so the reference is far
     tighter than the float32 graphs it checks. Converts `module` in place.
     """
     module.double()
     logits = module(images.double())
-    loss = F.cross_entropy(logits, labels, label_smoothing=label_smoothing)
+    scores = torch.softmax(logits, dim=1) if softmax_first else logits
+    loss = F.cross_entropy(scores, labels, label_smoothing=label_smoothing)
     loss.backward()
     grads = {name: parameter.grad
              for name, parameter in module.named_parameters()}
@@ -452,6 +463,9 @@ class GradJob:
     batch: int
     output_dir: Path
     label_smoothing: float = 0.0
+    # The cross-entropy of softmax(logits) taken as scores, as a net ending
+    # in torch.softmax fed to CrossEntropyLoss computes.
+    softmax_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -522,7 +536,8 @@ def read_grad_manifest(path):
     keys = ("model", "images", "labels", "output_dir")
     jobs = []
     for where, folder, job in read_jobs(path, {*keys, "batch"},
-                                        optional={"label_smoothing"}):
+                                        optional={"label_smoothing",
+                                                  "softmax_first"}):
         batch = positive_int(where, job, "batch")
         smoothing = finite_number(where, "label_smoothing",
                                   job.get("label_smoothing", 0.0))
@@ -531,8 +546,11 @@ def read_grad_manifest(path):
                             "[0, 1)")
         model, images, labels, output_dir = job_paths(where, folder, job,
                                                       keys)
+        softmax_first = job.get("softmax_first", False)
+        if not isinstance(softmax_first, bool):
+            raise ToolError(f"{where}: softmax_first must be true or false")
         jobs.append(GradJob(model, images, labels, batch, output_dir,
-                            smoothing))
+                            smoothing, softmax_first))
     return jobs
 
 
@@ -570,7 +588,8 @@ def run_grad(manifest_path):
         images = read_images(job.images, job.batch)
         labels = read_labels(job.labels, job.batch)
         logits, loss, grads = gradients(module, images, labels,
-                                        job.label_smoothing)
+                                        job.label_smoothing,
+                                        job.softmax_first)
         output_dir = make_output_dir(job.output_dir)
         write_tensor(output_dir / "loss.bin", loss, "<f8")
         write_tensor(output_dir / "logits.bin", logits, "<f8")

@@ -116,6 +116,38 @@ public sealed partial class Graph
         static Dim Grow(Dim d, int by) => d.IsKnown ? Dim.Of(d.Size!.Value * by) : Dim.Unknown;
     }
 
+    /// <summary>
+    /// Bilinear resizing of a 4-D tensor's spatial axes to <paramref name="height"/>×<paramref name="width"/>
+    /// with half-pixel centres (ONNX <c>Resize</c>, mode linear, <c>half_pixel</c>; source
+    /// coordinates outside the image clamp to its edge), as OpenCV's <c>INTER_LINEAR</c> and
+    /// PyTorch's <c>interpolate(mode="bilinear", align_corners=False)</c> sample.
+    /// </summary>
+    /// <exception cref="GraphBuildException">The input's spatial size is unknown, or the float scale would not give exactly the requested size.</exception>
+    public Value ResizeBilinear(Value x, long height, long width, string? name = null)
+    {
+        ShapeInference.RequireRank("Resize", "input", x, 4);
+        if (x.Shape[2].Size is not { } inHeight || x.Shape[3].Size is not { } inWidth || height < 1 || width < 1)
+        {
+            throw new GraphBuildException($"Resize: '{x.Name}' {x.Shape} needs a known height and width, and the target {height}x{width} must be positive.");
+        }
+
+        // The output size is floor(input × scale) in ONNX; the float32 scale must not round below it.
+        float scaleH = (float)height / inHeight;
+        float scaleW = (float)width / inWidth;
+        if ((long)Math.Floor(inHeight * (double)scaleH) != height || (long)Math.Floor(inWidth * (double)scaleW) != width)
+        {
+            throw new GraphBuildException($"Resize: {inHeight}x{inWidth} to {height}x{width} has no float32 scale that gives exactly that size.");
+        }
+
+        Value scales = AddConstant(TensorData.Float([1f, 1f, scaleH, scaleW], 4), hint: "scales");
+        KeyValuePair<string, AttributeValue>[] attributes =
+        [
+            new("coordinate_transformation_mode", AttributeValue.Of("half_pixel")),
+            new("mode", AttributeValue.Of("linear")),
+        ];
+        return AddNode("Resize", [x, null, scales], [(name, x.ElementType, new TensorShape(x.Shape[0], x.Shape[1], height, width))], attributes)[0];
+    }
+
     private Value Comparison(string op, Value a, Value b, string? name)
     {
         ShapeInference.RequireSameType(op, a, b);

@@ -2,10 +2,13 @@ namespace LeNetOnnx.Builder.LeNet;
 
 /// <summary>
 /// What a variant does to the contract's <c>[N,1,28,28]</c> pixel/255 image before C1, inside
-/// the graph so every runtime reproduces it: zero padding, then <c>x·Scale + Shift</c>.
+/// the graph so every runtime reproduces it: bilinear resizing, zero padding, then <c>x·Scale + Shift</c>.
 /// </summary>
 public readonly record struct InputTransform
 {
+    /// <summary>Side length the image is resized to (bilinear, half-pixel centres) first; 0 keeps 28×28.</summary>
+    public int Resize { get; init; }
+
     /// <summary>Pixels of zero padding on every side (2 turns 28×28 into the paper's 32×32).</summary>
     public int Padding { get; init; }
 
@@ -19,7 +22,10 @@ public readonly record struct InputTransform
     public static InputTransform None => new() { Scale = 1f };
 
     /// <summary>True when the graph needs no preprocessing nodes.</summary>
-    public bool IsIdentity => Padding == 0 && Scale == 1f && Shift == 0f;
+    public bool IsIdentity => Resize == 0 && Padding == 0 && Scale == 1f && Shift == 0f;
+
+    /// <summary>Side length of the transformed image (what C1 sees).</summary>
+    public int OutputSize => (Resize > 0 ? Resize : LeNetContract.ImageSize) + (2 * Padding);
 
     /// <summary>A one-line description for metadata and summaries.</summary>
     public string Describe()
@@ -30,9 +36,14 @@ public readonly record struct InputTransform
         }
 
         var steps = new List<string>();
+        if (Resize > 0)
+        {
+            steps.Add(FormattableString.Invariant($"bilinear resize (half-pixel centres) to {Resize}x{Resize}"));
+        }
+
         if (Padding > 0)
         {
-            int size = 28 + (2 * Padding);
+            int size = OutputSize;
             steps.Add(FormattableString.Invariant($"zero-pad {Padding} on each side to {size}x{size}"));
         }
 

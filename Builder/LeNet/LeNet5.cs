@@ -37,14 +37,22 @@ public sealed class LeNet5
     /// <param name="seed">Seed of the initial weights; the same seed gives the same bytes.</param>
     /// <param name="opset">Default-domain opset, <see cref="Opset.Min"/> to <see cref="Opset.Max"/>.</param>
     /// <param name="weights">Parameter values to use instead of the seeded initialization (e.g. a trained model's).</param>
-    public static LeNetModel Build(LeNetOptions options, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null)
+    /// <param name="labels">The class names in label order, written as <c>lenet.labels</c>: those of the data set the model is trained on; null for Fashion-MNIST's.</param>
+    /// <exception cref="ArgumentException"><paramref name="labels"/> does not name <see cref="LeNetContract.ClassCount"/> classes.</exception>
+    public static LeNetModel Build(LeNetOptions options, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null, IReadOnlyList<string>? labels = null)
     {
+        labels ??= FashionMnistClasses.Names;
+        if (labels.Count != LeNetContract.ClassCount)
+        {
+            throw new ArgumentException($"A LeNet-5 has {LeNetContract.ClassCount} outputs, so it needs {LeNetContract.ClassCount} class names; got {labels.Count}.", nameof(labels));
+        }
+
         LeNetForward forward = BuildForward(options, seed, opset, GraphName(options), weights: weights);
         Graph graph = forward.Graph;
         Value probabilities = graph.Softmax(forward.Logits, axis: 1, name: LeNetContract.ProbabilitiesOutput);
         graph.AddOutput(forward.Logits);
         graph.AddOutput(probabilities);
-        return new LeNetModel(options, seed, graph, forward.Layers, Metadata(options, seed, forward.Layers));
+        return new LeNetModel(options, seed, graph, forward.Layers, Metadata(options, seed, forward.Layers, labels));
     }
 
     /// <summary>
@@ -104,6 +112,11 @@ public sealed class LeNet5
         }
 
         Value x = image;
+        if (t.Resize > 0)
+        {
+            x = graph.ResizeBilinear(x, t.Resize, t.Resize, name: "input.resize");
+        }
+
         if (t.Padding > 0)
         {
             x = graph.Pad2D(x, [t.Padding, t.Padding, t.Padding, t.Padding], 0f, name: "input.pad");
@@ -128,7 +141,7 @@ public sealed class LeNet5
         string prefix = layer.ToLowerInvariant();
         int fanIn = inChannels * KernelSize * KernelSize;
         int fanOut = outChannels * KernelSize * KernelSize;
-        float[] kernel = Initial($"{prefix}.weight", () => XavierUniform(outChannels * fanIn, fanIn, fanOut));
+        float[] kernel = Initial($"{prefix}.weight", () => InitialKernel(outChannels, inChannels, fanOut, table));
         Value w = graph.AddParameter($"{prefix}.weight", TensorData.Float(kernel, outChannels, inChannels, KernelSize, KernelSize));
         Value b = graph.AddParameter($"{prefix}.bias", TensorData.Float(Initial($"{prefix}.bias", () => new float[outChannels]), outChannels));
         long connectedKernels = outChannels * inChannels;
@@ -220,7 +233,9 @@ public sealed class LeNet5
     {
         string prefix = layer.ToLowerInvariant();
         int inFeatures = (int)(x.Shape[1].Size ?? throw new GraphBuildException($"{layer}: the input width of '{x.Name}' {x.Shape} must be known."));
-        float[] matrix = Initial($"{prefix}.weight", () => XavierUniform(outFeatures * inFeatures, inFeatures, outFeatures));
+        float[] matrix = Initial($"{prefix}.weight", () => options.Init == WeightInit.Lecun1998
+            ? Lecun1998(outFeatures, inFeatures, _ => inFeatures)
+            : XavierUniform(outFeatures * inFeatures, inFeatures, outFeatures));
         Value w = graph.AddParameter($"{prefix}.weight", TensorData.Float(matrix, outFeatures, inFeatures));
         Value b = graph.AddParameter($"{prefix}.bias", TensorData.Float(Initial($"{prefix}.bias", () => new float[outFeatures]), outFeatures));
         Value y = graph.Gemm(x, w, b, transB: true, name: activate ? $"{prefix}.gemm" : outputName);
@@ -266,6 +281,31 @@ public sealed class LeNet5
             : throw new ArgumentException($"The given weights have no '{name}'.", nameof(weights));
     }
 
+    /// <summary>A convolution's kernel, <c>[out, in, K, K]</c>, drawn as <see cref="LeNetOptions.Init"/> says.</summary>
+    private float[] InitialKernel(int outChannels, int inChannels, int fanOut, C3Connections table)
+    {
+        int area = KernelSize * KernelSize;
+        if (options.Init != WeightInit.Lecun1998)
+        {
+            return XavierUniform(outChannels * inChannels * area, inChannels * area, fanOut);
+        }
+
+        // A unit's inputs are the kernel taps of the maps it is connected to.
+        return Lecun1998(outChannels, inChannels * area, o => area * (table == C3Connections.Full ? inChannels : C3ConnectionTable.InputsOf(table, o).Count));
+    }
+
+    /// <summary>U(±2.4/F) per output unit (row of <paramref name="rowLength"/> weights), F its number of inputs.</summary>
+    private float[] Lecun1998(int rows, int rowLength, Func<int, int> fanInOf)
+    {
+        float[] values = new float[rows * rowLength];
+        for (int o = 0; o < rows; o++)
+        {
+            random.FillUniform(values.AsSpan(o * rowLength, rowLength), 2.4f / fanInOf(o));
+        }
+
+        return values;
+    }
+
     private float[] XavierUniform(int count, int fanIn, int fanOut)
     {
         float[] values = new float[count];
@@ -275,11 +315,11 @@ public sealed class LeNet5
 
     private static string PerImage(Value v) => string.Join("x", v.Shape.Dims.Skip(1));
 
-    private static KeyValuePair<string, string>[] Metadata(LeNetOptions options, ulong seed, IReadOnlyList<LayerSummary> layers) =>
+    private static KeyValuePair<string, string>[] Metadata(LeNetOptions options, ulong seed, IReadOnlyList<LayerSummary> layers, IReadOnlyList<string> labels) =>
     [
         new(LeNetContract.Keys.Contract, LeNetContract.Version),
         new(LeNetContract.Keys.Variant, options.Variant),
-        new(LeNetContract.Keys.Labels, JsonSerializer.Serialize(FashionMnistClasses.Names)),
+        new(LeNetContract.Keys.Labels, JsonSerializer.Serialize(labels)),
         new(LeNetContract.Keys.Input, LeNetContract.InputConvention),
         new(LeNetContract.Keys.Preprocessing, options.Input.Describe()),
         new(LeNetContract.Keys.Parameters, layers.Sum(l => l.Parameters).ToString(CultureInfo.InvariantCulture)),

@@ -33,6 +33,9 @@ public readonly record struct LeNetOptions
     /// <summary>Initial per-map coefficient of trainable subsampling (0.25 starts it as an average).</summary>
     public float SubsamplingCoefficient { get; init; }
 
+    /// <summary>How the weights are initialized (biases start at zero).</summary>
+    public WeightInit Init { get; init; }
+
     /// <summary>Side length C1 sees, after the input transform.</summary>
-    public int InputSize => 28 + (2 * Input.Padding);
+    public int InputSize => Input.OutputSize;
 }

@@ -29,6 +29,13 @@ public static class LeNetVariants
     public static LeNetOptions SigmoidMax { get; } = ReluMax with { Variant = "sigmoid-max", Activation = Activation.Sigmoid, Input = InputTransform.None };
 
     /// <summary>
+    /// The MXNet/Gluon source as its data loader feeds it: <see cref="SigmoidMax"/> on the image
+    /// resized to 96×96 inside the graph (bilinear, half-pixel centres), so C1 sees 96×96 and the
+    /// first dense layer reads 16·21·21 = 7,056 values. 860,426 parameters.
+    /// </summary>
+    public static LeNetOptions SigmoidMax96 { get; } = SigmoidMax with { Variant = "sigmoid-max-96", Input = new InputTransform { Resize = 96, Scale = 1f } };
+
+    /// <summary>
     /// The classic layout (C1 padded by 2, 61,706 parameters) with ReLU, max pooling and the
     /// (x−0.5)/0.5 input of the PyTorch tutorial: the network of the <c>best</c> recipe.
     /// </summary>
@@ -50,7 +57,7 @@ public static class LeNetVariants
     };
 
     /// <summary>Every preset, in the order they are documented.</summary>
-    public static IReadOnlyList<LeNetOptions> All { get; } = [Classic, ReluMax, TanhMax, SigmoidMax, Original, Modern];
+    public static IReadOnlyList<LeNetOptions> All { get; } = [Classic, ReluMax, TanhMax, SigmoidMax, Original, Modern, SigmoidMax96];
 
     /// <summary>The preset names.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(v => v.Variant).ToArray();

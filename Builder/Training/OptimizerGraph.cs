@@ -18,7 +18,7 @@ public sealed class OptimizerGraph
     private readonly Value learningRate;
     private readonly Value step;
     private Value? firstStep;
-    private (Value StepSize, Value Correction2Sqrt)? adamScalars;
+    private (Value StepSize, Value? Correction2Sqrt)? adamScalars;
 
     /// <summary>Prepares to emit updates into <paramref name="graph"/>.</summary>
     /// <param name="graph">The graph to extend.</param>
@@ -77,7 +77,7 @@ public sealed class OptimizerGraph
         Value d = grad;
         if (options.WeightDecay != 0)
         {
-            if (options.Kind == OptimizerKind.AdamW)
+            if (options.Kind is OptimizerKind.AdamW or OptimizerKind.KerasAdam)
             {
                 // param.mul_(1 - lr * weight_decay), with the product in double as in torch.
                 Value keep = g.Cast(g.Sub(g.DoubleScalar(1), g.Mul(g.Cast(learningRate, ElementType.Double), g.DoubleScalar(options.WeightDecay))), ElementType.Float);
@@ -91,15 +91,19 @@ public sealed class OptimizerGraph
 
         Value m = g.Add(g.Mul(state[0], Scalar(options.Beta1)), g.Mul(d, Scalar(1 - options.Beta1)), name: NextName(StateName(name, "exp_avg")));
         Value v = g.Add(g.Mul(state[1], Scalar(options.Beta2)), g.Mul(g.Mul(d, d), Scalar(1 - options.Beta2)), name: NextName(StateName(name, "exp_avg_sq")));
-        (Value stepSize, Value correction2Sqrt) = AdamScalars();
-        Value denominator = g.Add(g.Div(g.Sqrt(v), correction2Sqrt), Scalar(options.Epsilon));
+        (Value stepSize, Value? correction2Sqrt) = AdamScalars();
+        Value denominator = g.Add(correction2Sqrt is null ? g.Sqrt(v) : g.Div(g.Sqrt(v), correction2Sqrt), Scalar(options.Epsilon));
         Value next = g.Sub(p, g.Mul(g.Div(m, denominator), stepSize), name: NextName(name));
         return (next, [m, v]);
     }
 
     private Value FirstStep() => firstStep ??= g.Equal(step, g.AddConstant(TensorData.Int64Scalar(1), hint: "one"));
 
-    private (Value, Value) AdamScalars()
+    /// <summary>
+    /// The step size and, for torch's Adam, √(1−β₂ᵗ) that divides √v; Keras folds that correction
+    /// into the step size instead, lr·√(1−β₂ᵗ)/(1−β₁ᵗ), and has no divisor (null).
+    /// </summary>
+    private (Value StepSize, Value? Correction2Sqrt) AdamScalars()
     {
         if (adamScalars is { } cached)
         {
@@ -110,10 +114,11 @@ public sealed class OptimizerGraph
         Value one = g.DoubleScalar(1);
         Value correction1 = g.Sub(one, g.Pow(g.DoubleScalar(options.Beta1), stepD));
         Value correction2 = g.Sub(one, g.Pow(g.DoubleScalar(options.Beta2), stepD));
-        Value stepSize = g.Cast(g.Div(g.Cast(learningRate, ElementType.Double), correction1), ElementType.Float, name: "adam.step_size");
-        Value correction2Sqrt = g.Cast(g.Sqrt(correction2), ElementType.Float, name: "adam.bias_correction2_sqrt");
-        adamScalars = (stepSize, correction2Sqrt);
-        return (stepSize, correction2Sqrt);
+        Value rate = g.Cast(learningRate, ElementType.Double);
+        adamScalars = options.Kind == OptimizerKind.KerasAdam
+            ? (g.Cast(g.Div(g.Mul(rate, g.Sqrt(correction2)), correction1), ElementType.Float, name: "adam.step_size"), null)
+            : (g.Cast(g.Div(rate, correction1), ElementType.Float, name: "adam.step_size"), g.Cast(g.Sqrt(correction2), ElementType.Float, name: "adam.bias_correction2_sqrt"));
+        return adamScalars.Value;
     }
 
     private Value Scalar(double value) => g.Scalar((float)value);

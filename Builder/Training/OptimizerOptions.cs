@@ -41,7 +41,8 @@ public sealed record OptimizerOptions
     {
         OptimizerKind.Sgd => "sgd",
         OptimizerKind.Adam => "adam",
-        _ => "adamw",
+        OptimizerKind.AdamW => "adamw",
+        _ => "keras-adam",
     };
 
     /// <summary>The names of the per-parameter state tensors, in order.</summary>
@@ -52,13 +53,25 @@ public sealed record OptimizerOptions
         _ => ["exp_avg", "exp_avg_sq"],
     };
 
-    /// <summary>Parses an optimizer name (sgd, adam, adamw).</summary>
+    /// <summary>The optimizer names, as <see cref="Name"/> spells them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["sgd", "adam", "adamw", "keras-adam"];
+
+    /// <summary>Parses an optimizer name (sgd, adam, adamw, keras-adam).</summary>
     public static OptimizerKind ParseKind(string name) => name.ToLowerInvariant() switch
     {
         "sgd" => OptimizerKind.Sgd,
         "adam" => OptimizerKind.Adam,
         "adamw" => OptimizerKind.AdamW,
-        _ => throw new ArgumentException($"Unknown optimizer '{name}'; use sgd, adam or adamw."),
+        "keras-adam" => OptimizerKind.KerasAdam,
+        _ => throw new ArgumentException($"Unknown optimizer '{name}'; use {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>Default options of an optimizer as its library has them, with <paramref name="learningRate"/>.</summary>
+    public static OptimizerOptions Defaults(OptimizerKind kind, double learningRate) => new()
+    {
+        Kind = kind,
+        LearningRate = learningRate,
+        Epsilon = kind == OptimizerKind.KerasAdam ? 1e-7 : 1e-8,
     };
 
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid hyperparameter.</summary>

@@ -66,12 +66,13 @@ public sealed class TrainingArtifacts
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="opset">Default-domain opset.</param>
     /// <param name="weights">Initial weights instead of seeded ones, e.g. from <see cref="LeNetModelReader"/>.</param>
-    /// <param name="labelSmoothing">ε of label smoothing in the training loss (0: plain cross-entropy); see <see cref="TrainingModels.Training"/>.</param>
-    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null, double labelSmoothing = 0)
+    /// <param name="loss">The training model's loss (label smoothing, softmax first); see <see cref="TrainingModels.Training"/>.</param>
+    /// <param name="labels">The class names of the data set to train on, for the models' metadata; null for Fashion-MNIST's.</param>
+    public static TrainingArtifacts Create(LeNetOptions variant, OptimizerOptions optimizer, ulong seed = 1, int opset = Opset.Default, IReadOnlyDictionary<string, float[]>? weights = null, TrainingLoss loss = default, IReadOnlyList<string>? labels = null)
     {
         optimizer.Validate();
-        LeNetModel inference = LeNet5.Build(variant, seed, opset, weights);
-        Graph training = TrainingModels.Training(variant, seed, opset, weights, labelSmoothing);
+        LeNetModel inference = LeNet5.Build(variant, seed, opset, weights, labels);
+        Graph training = TrainingModels.Training(variant, seed, opset, weights, loss);
         Graph eval = TrainingModels.Evaluation(variant, seed, opset);
         Graph optimizerGraph = TrainingModels.Optimizer(training.Parameters, optimizer, opset);
         var trainingMetadata = new List<KeyValuePair<string, string>>
@@ -108,7 +109,7 @@ public sealed class TrainingArtifacts
             variant,
             seed,
             opset,
-            Write(training, "training", labelSmoothing > 0 ? [new("lenet.loss.label_smoothing", labelSmoothing.ToString("R", CultureInfo.InvariantCulture))] : []),
+            Write(training, "training", loss.Describe()),
             Write(eval, "eval", []),
             Write(optimizerGraph, "optimizer", optimizerMetadata),
             inference.ToOnnxBytes(),

@@ -34,21 +34,14 @@ public static class TrainingModels
     /// <param name="seed">Seed of the initial weights held by the graph's parameters.</param>
     /// <param name="opset">Default-domain opset.</param>
     /// <param name="weights">Initial weights to hold instead of seeded ones.</param>
-    /// <param name="labelSmoothing">
-    /// ε of label smoothing, 0 (plain cross-entropy) to below 1: the loss is the cross-entropy
-    /// against (1 − ε)·one_hot + ε/K, as torch's <c>cross_entropy(label_smoothing=ε)</c>.
-    /// </param>
-    public static Graph Training(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null, double labelSmoothing = 0)
+    /// <param name="loss">The loss to differentiate; the default is the mean cross-entropy of the logits.</param>
+    public static Graph Training(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null, TrainingLoss loss = default)
     {
-        if (!(labelSmoothing is >= 0 and < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing is 0 (none) to below 1.");
-        }
-
+        loss.Validate();
         LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_training", keepPoolIndices: true, weights: weights, poolingPhases: true);
-        (Value loss, Value correct) = LossAndAccuracy(forward, (float)labelSmoothing);
-        IReadOnlyList<Value> gradients = ReverseModeDifferentiator.Differentiate(forward.Graph, loss, forward.Graph.Parameters);
-        forward.Graph.AddOutput(loss);
+        (Value lossValue, Value correct) = LossAndAccuracy(forward, loss);
+        IReadOnlyList<Value> gradients = ReverseModeDifferentiator.Differentiate(forward.Graph, lossValue, forward.Graph.Parameters);
+        forward.Graph.AddOutput(lossValue);
         forward.Graph.AddOutput(correct);
         foreach (Value gradient in gradients)
         {
@@ -70,7 +63,7 @@ public static class TrainingModels
     public static Graph Evaluation(LeNetOptions variant, ulong seed, int opset, IReadOnlyDictionary<string, float[]>? weights = null, bool poolingPhases = false)
     {
         LeNetForward forward = LeNet5.BuildForward(variant, seed, opset, LeNet5.GraphName(variant) + "_eval", weights: weights, poolingPhases: poolingPhases);
-        (Value loss, Value correct) = LossAndAccuracy(forward);
+        (Value loss, Value correct) = LossAndAccuracy(forward, default);
         forward.Graph.AddOutput(loss);
         forward.Graph.AddOutput(correct);
         forward.Graph.AddOutput(forward.Logits);
@@ -110,13 +103,14 @@ public static class TrainingModels
         return g;
     }
 
-    private static (Value Loss, Value Correct) LossAndAccuracy(LeNetForward forward, float labelSmoothing = 0)
+    private static (Value Loss, Value Correct) LossAndAccuracy(LeNetForward forward, TrainingLoss form)
     {
         Graph g = forward.Graph;
         Value labels = g.AddInput(LabelsInput, ElementType.Int64, new TensorShape(Dim.Named(LeNetContract.BatchSymbol)));
-        Value loss = labelSmoothing == 0
-            ? g.SoftmaxCrossEntropyLoss(forward.Logits, labels, name: LossOutput).Loss
-            : SmoothedCrossEntropy(g, forward.Logits, labels, labelSmoothing);
+        Value scores = form.OfSoftmax ? g.Softmax(forward.Logits, axis: 1, name: "loss.softmax") : forward.Logits;
+        Value loss = form.LabelSmoothing == 0
+            ? g.SoftmaxCrossEntropyLoss(scores, labels, name: LossOutput).Loss
+            : SmoothedCrossEntropy(g, scores, labels, (float)form.LabelSmoothing);
         Value predicted = g.ArgMax(forward.Logits, axis: 1, keepDims: false, name: "predicted");
         Value hits = g.Cast(g.Equal(predicted, labels), ElementType.Int64);
         Value correct = g.ReduceSum(hits, [], keepDims: false, name: CorrectOutput);

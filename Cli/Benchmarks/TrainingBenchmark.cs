@@ -44,7 +44,7 @@ internal sealed class TrainingBenchmark(TrainingRecipe recipe, DataSetSplits dat
             long epochStart = 0;
 
             // The clock starts with the first step (sessions exist by then), not with the set-up.
-            run.StepCompleted += (step, _, _) =>
+            run.StepCompleted += (_, _) =>
             {
                 if (!clock.IsRunning)
                 {

@@ -3,6 +3,7 @@ using System.Globalization;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Builder.Training;
+using LeNetOnnx.Trainer.Loop;
 
 namespace LeNetOnnx.Cli.Commands;
 
@@ -14,26 +15,21 @@ internal static class ArtifactsCommand
         Option<string> variant = CommonOptions.Variant();
         Option<int> opset = CommonOptions.Opset();
         Option<ulong> seed = CommonOptions.Seed();
+        var recipe = new Option<string>("--recipe", "-r") { Description = $"Start from a training recipe's network, optimizer, loss and seed ({string.Join(", ", Recipes.Names)}); the other options change it." };
+        recipe.AcceptOnlyFromAmong([.. Recipes.Names]);
         var optimizer = new Option<string>("--optimizer")
         {
-            Description = "sgd, adam or adamw (torch.optim semantics).",
-            DefaultValueFactory = _ => "sgd",
+            Description = $"{string.Join(", ", OptimizerOptions.Names)} (torch.optim semantics; keras-adam as Keras' Adam); default sgd.",
         };
-        optimizer.Validators.Add(result =>
-        {
-            string? value = result.GetValueOrDefault<string>();
-            if (value is not ("sgd" or "adam" or "adamw"))
-            {
-                result.AddError($"Unknown optimizer '{value}'; use sgd, adam or adamw.");
-            }
-        });
-        var lr = new Option<double>("--lr") { Description = "Learning rate (the d2l recipe's 0.9 for sgd, 0.001 for adam/adamw).", };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum." };
-        var dampening = new Option<double>("--dampening") { Description = "SGD dampening." };
-        var nesterov = new Option<bool>("--nesterov") { Description = "SGD Nesterov momentum (needs --momentum > 0)." };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2 for sgd/adam, decoupled for adamw)." };
+        optimizer.AcceptOnlyFromAmong([.. OptimizerOptions.Names]);
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (the d2l recipe's 0.9 for sgd, 0.001 for the Adams).", };
+        var momentum = new Option<double?>("--momentum") { Description = "SGD momentum." };
+        var dampening = new Option<double?>("--dampening") { Description = "SGD dampening." };
+        var nesterov = new Option<bool?>("--nesterov") { Description = "SGD Nesterov momentum (needs --momentum > 0)." };
+        nesterov.Arity = ArgumentArity.ZeroOrOne;
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (L2 for sgd/adam, decoupled for adamw and keras-adam)." };
         var betas = new Option<double[]>("--betas") { Description = "Adam betas, two numbers (default 0.9 0.999).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
-        var eps = new Option<double>("--eps") { Description = "Adam epsilon.", DefaultValueFactory = _ => 1e-8 };
+        var eps = new Option<double?>("--eps") { Description = "Adam epsilon (default 1e-8; keras-adam 1e-7)." };
         var from = new Option<FileInfo>("--from")
         {
             Description = "Start from the weights of this LeNetOnnx model (e.g. a trained one) instead of seeded ones; its variant is used.",
@@ -42,24 +38,32 @@ internal static class ArtifactsCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "A new or empty directory; written whole or not at all.", Required = true };
         var command = new Command("artifacts", "Write training, eval, optimizer and inference models plus an initial checkpoint, all standard ONNX operators.")
         {
-            variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, smoothing, opset, seed, from, output,
+            recipe, variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, smoothing, opset, seed, from, output,
         };
         command.SetAction(result =>
         {
-            OptimizerKind kind = OptimizerOptions.ParseKind(result.GetValue(optimizer)!);
-            double[] b = Given(result, betas) ? result.GetValue(betas)! : [0.9, 0.999];
-            var options = new OptimizerOptions
+            // Without a recipe: the d2l network and seed with the optimizer asked for, sgd at lr 0.9 or an Adam at 0.001.
+            string? recipeName = result.GetValue(recipe);
+            TrainingRecipe start = recipeName is null ? Recipes.D2l : Recipes.Get(recipeName);
+            OptimizerKind kind = ParsedKind(result, optimizer) ?? start.Optimizer.Kind;
+            double? defaultRate = recipeName is null && kind != OptimizerKind.Sgd ? 0.001 : null;
+            double[]? b = Given(result, betas) ? result.GetValue(betas) : null;
+            TrainingRecipe chosen = new RecipeOverrides
             {
-                Kind = kind,
-                LearningRate = Given(result, lr) ? result.GetValue(lr) : (kind == OptimizerKind.Sgd ? 0.9 : 0.001),
+                Variant = Given(result, variant) ? LeNetVariants.Get(result.GetValue(variant)!) : null,
+                Optimizer = kind,
+                LearningRate = result.GetValue(lr) ?? defaultRate,
                 Momentum = result.GetValue(momentum),
                 Dampening = result.GetValue(dampening),
                 Nesterov = result.GetValue(nesterov),
                 WeightDecay = result.GetValue(weightDecay),
-                Beta1 = b[0],
-                Beta2 = b[1],
+                Beta1 = b?[0],
+                Beta2 = b?[1],
                 Epsilon = result.GetValue(eps),
-            };
+                Seed = Given(result, seed) ? result.GetValue(seed) : null,
+                LabelSmoothing = result.GetValue(smoothing),
+            }.ApplyTo(start);
+            OptimizerOptions options = chosen.Optimizer;
             if (kind != OptimizerKind.Sgd && (Given(result, momentum) || Given(result, dampening) || Given(result, nesterov)))
             {
                 throw new UsageException($"--momentum, --dampening and --nesterov apply to sgd, not {options.Name}.");
@@ -67,13 +71,12 @@ internal static class ArtifactsCommand
 
             if (kind == OptimizerKind.Sgd && (Given(result, betas) || Given(result, eps)))
             {
-                throw new UsageException("--betas and --eps apply to adam and adamw, not sgd.");
+                throw new UsageException("--betas and --eps apply to adam, adamw and keras-adam, not sgd.");
             }
 
-            options.Validate();
             DirectoryInfo directory = result.GetValue(output)!;
-            LeNetOptions lenet = LeNetVariants.Get(result.GetValue(variant)!);
-            ulong initialSeed = result.GetValue(seed);
+            LeNetOptions lenet = chosen.Variant;
+            ulong initialSeed = chosen.Seed;
             IReadOnlyDictionary<string, float[]>? weights = null;
             if (result.GetValue(from) is { } model)
             {
@@ -87,7 +90,7 @@ internal static class ArtifactsCommand
                 initialSeed = Given(result, seed) ? initialSeed : imported.Seed;
             }
 
-            TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights, result.GetValue(smoothing) ?? 0);
+            TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights, chosen.Loss);
             artifacts.WriteTo(directory.FullName);
             TextWriter o = result.InvocationConfiguration.Output;
             o.WriteLine($"wrote {directory.FullName}: LeNet-5 '{artifacts.Checkpoint.Variant}', {string.Join(", ", options.Describe().Select(p => $"{p.Key} {p.Value}"))}");
@@ -102,4 +105,7 @@ internal static class ArtifactsCommand
     }
 
     private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    private static OptimizerKind? ParsedKind(ParseResult result, Option<string> optimizer) =>
+        result.GetValue(optimizer) is { } name ? OptimizerOptions.ParseKind(name) : null;
 }

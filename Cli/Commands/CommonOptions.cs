@@ -2,6 +2,7 @@ using System.Globalization;
 using System.CommandLine;
 using LeNetOnnx.Builder.Ir;
 using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Trainer.Data;
 
 namespace LeNetOnnx.Cli.Commands;
 
@@ -23,6 +24,18 @@ internal static class CommonOptions
                 result.AddError($"Unknown variant '{value}'; use one of: {string.Join(", ", LeNetVariants.Names)}.");
             }
         });
+        return option;
+    }
+
+    /// <summary><c>--dataset</c>: one of the data sets the Trainer knows, Fashion-MNIST by default.</summary>
+    public static Option<string> DataSet()
+    {
+        var option = new Option<string>("--dataset")
+        {
+            Description = $"{string.Join(", ", DataSetCatalog.Names)}: idx reads the --data directory's four IDX files and labels.txt (one class name per line).",
+            DefaultValueFactory = _ => DataSetCatalog.FashionMnistName,
+        };
+        option.AcceptOnlyFromAmong([.. DataSetCatalog.Names]);
         return option;
     }
 

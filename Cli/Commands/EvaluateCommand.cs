@@ -14,8 +14,7 @@ internal static class EvaluateCommand
     {
         var model = new Option<FileInfo>("--model", "-m") { Description = "The ONNX model (a LeNetOnnx model: lenet build or lenet train).", Required = true };
         var data = new Option<string>("--data") { Description = $"Directory holding the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path (downloaded when absent)." };
-        var dataSet = new Option<string>("--dataset") { Description = "fashion-mnist (default) or mnist.", DefaultValueFactory = _ => "fashion-mnist" };
-        dataSet.AcceptOnlyFromAmong("fashion-mnist", "mnist");
+        Option<string> dataSet = CommonOptions.DataSet();
         var split = new Option<string>("--split") { Description = "test (default) or train.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train");
         var command = new Command("evaluate", "Evaluate a model on Fashion-MNIST (or MNIST): accuracy, per-class accuracy, confusion matrix.")
@@ -26,12 +25,18 @@ internal static class EvaluateCommand
         {
             // One caller with large batches: every core runs a slice of each.
             using LeNetClassifier classifier = ModelFile.Load(result.GetValue(model)!.FullName, new LeNetClassifierOptions { BatchSlices = Math.Min(Environment.ProcessorCount, LeNetClassifierOptions.MaxBatchSlices) });
-            DataSetDescription description = result.GetValue(dataSet) == "mnist" ? Mnist.Description : FashionMnist.Description;
             using var http = new HttpClient();
             TextWriter log = result.InvocationConfiguration.Error;
-            DataSetSplits splits = await new DataSetProvider(new DataSetDownloader(http))
-                .LoadAsync(description, DataDirectorySearch.FromProcess(result.GetValue(data)), new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}")), cancellation)
+            DataSetSplits splits = await DataSetCatalog.LoadAsync(
+                result.GetValue(dataSet)!, DataDirectorySearch.FromProcess(result.GetValue(data)), new DataSetDownloader(http), new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}")), cancellation)
                 .ConfigureAwait(false);
+            DataSetDescription description = splits.Description;
+            if (!classifier.Labels.SequenceEqual(description.ClassNames, StringComparer.Ordinal))
+            {
+                throw new UsageException(
+                    $"the model '{result.GetValue(model)!.FullName}' classifies into {Quote(classifier.Labels)}, but {description.Name} has the classes {Quote(description.ClassNames)}; evaluate it on the data set it was trained for (--dataset, --data).");
+            }
+
             ImageDataSet images = result.GetValue(split) == "train" ? splits.Train : splits.Test;
             var confusion = new ConfusionMatrix(classifier.Labels);
             float[] logits = new float[Batch * LeNetClassifier.ClassCount];
@@ -55,5 +60,12 @@ internal static class EvaluateCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static string Quote(IEnumerable<string> names)
+    {
+        string[] all = names.ToArray();
+        string shown = string.Join(", ", all.Take(4).Select(n => $"'{n}'"));
+        return all.Length > 4 ? $"{shown}, ... ({all.Length} classes)" : shown;
     }
 }

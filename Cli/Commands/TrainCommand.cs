@@ -27,8 +27,8 @@ internal static class TrainCommand
         });
         Option<string> variant = CommonOptions.Variant();
         variant.DefaultValueFactory = null;
-        var optimizer = new Option<string>("--optimizer") { Description = "Override the recipe's optimizer: sgd, adam or adamw." };
-        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        var optimizer = new Option<string>("--optimizer") { Description = $"Override the recipe's optimizer: {string.Join(", ", OptimizerOptions.Names)} (with that library's defaults)." };
+        optimizer.AcceptOnlyFromAmong([.. OptimizerOptions.Names]);
         var lr = new Option<double?>("--lr") { Description = "Override the learning rate." };
         var momentum = new Option<double?>("--momentum") { Description = "Override SGD momentum." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Override weight decay." };
@@ -41,8 +41,8 @@ internal static class TrainCommand
         var flip = new Option<bool?>("--flip") { Description = "Augmentation: random horizontal flips." };
         Option<double?> smoothing = CommonOptions.LabelSmoothing("Override the recipe's label smoothing ε of the training loss");
         var trainLimit = new Option<int?>("--train-limit") { Description = "Train on only the first N training images, for quick experiments (the test set stays whole)." };
-        var dataSet = new Option<string>("--dataset") { Description = "fashion-mnist (default) or mnist." };
-        dataSet.AcceptOnlyFromAmong("fashion-mnist", "mnist");
+        Option<string> dataSet = CommonOptions.DataSet();
+        dataSet.DefaultValueFactory = null;
         var data = new Option<string>("--data") { Description = $"Directory holding (or to receive) the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when available, else CPU), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
@@ -61,37 +61,26 @@ internal static class TrainCommand
         };
         command.SetAction(async (result, cancellation) =>
         {
-            TrainingRecipe r = Recipes.Get(result.GetValue(recipe)!);
-            OptimizerOptions o = r.Optimizer;
-            if (result.GetValue(optimizer) is { } name && OptimizerOptions.ParseKind(name) != o.Kind)
+            TrainingRecipe r = new RecipeOverrides
             {
-                o = new OptimizerOptions { Kind = OptimizerOptions.ParseKind(name), LearningRate = o.LearningRate };
-            }
-
-            o = o with
-            {
-                LearningRate = result.GetValue(lr) ?? o.LearningRate,
-                Momentum = result.GetValue(momentum) ?? o.Momentum,
-                WeightDecay = result.GetValue(weightDecay) ?? o.WeightDecay,
-            };
-            r = r with
-            {
-                Variant = result.GetValue(variant) is { } v ? LeNetVariants.Get(v) : r.Variant,
-                Optimizer = o,
-                BatchSize = result.GetValue(batch) ?? r.BatchSize,
-                Epochs = result.GetValue(epochs) ?? r.Epochs,
-                Seed = result.GetValue(seed) ?? r.Seed,
-                Schedule = result.GetValue(schedule) switch { "cosine" => LearningRateScheduleKind.WarmupCosine, "constant" => LearningRateScheduleKind.Constant, _ => r.Schedule },
-                Augmentation = r.Augmentation with { MaxShift = result.GetValue(shift) ?? r.Augmentation.MaxShift, HorizontalFlip = result.GetValue(flip) ?? r.Augmentation.HorizontalFlip },
-                DataSet = result.GetValue(dataSet) ?? r.DataSet,
-                LabelSmoothing = result.GetValue(smoothing) ?? r.LabelSmoothing,
-                TrainImages = result.GetValue(trainLimit) ?? r.TrainImages,
-            };
-            r = r with { Augmentation = r.Augmentation with { Seed = r.Seed } };
-            r.Validate();
+                Variant = result.GetValue(variant) is { } v ? LeNetVariants.Get(v) : null,
+                Optimizer = result.GetValue(optimizer) is { } name ? OptimizerOptions.ParseKind(name) : null,
+                LearningRate = result.GetValue(lr),
+                Momentum = result.GetValue(momentum),
+                WeightDecay = result.GetValue(weightDecay),
+                BatchSize = result.GetValue(batch),
+                Epochs = result.GetValue(epochs),
+                Seed = result.GetValue(seed),
+                Schedule = result.GetValue(schedule) switch { "cosine" => LearningRateScheduleKind.WarmupCosine, "constant" => LearningRateScheduleKind.Constant, _ => null },
+                MaxShift = result.GetValue(shift),
+                HorizontalFlip = result.GetValue(flip),
+                DataSet = result.GetValue(dataSet),
+                LabelSmoothing = result.GetValue(smoothing),
+                TrainImages = result.GetValue(trainLimit),
+            }.ApplyTo(Recipes.Get(result.GetValue(recipe)!));
             ExecutionDevice chosen = DeviceSelection.Resolve(Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true));
             string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
-            string outputPath = result.GetValue(output) ?? Path.Combine("models", $"lenet-{(r.Name == "d2l" ? r.Variant.Variant : r.Name)}.onnx");
+            string outputPath = result.GetValue(output) ?? Path.Combine("models", r.ModelFileName);
             if (Directory.Exists(outputPath))
             {
                 throw new UsageException($"--output '{Path.GetFullPath(outputPath)}' is a directory; give the path of the .onnx file to write.");
@@ -101,11 +90,10 @@ internal static class TrainCommand
             OutputLocation.CheckWritable(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, "--output");
             TextWriter console = result.InvocationConfiguration.Output;
             TextWriter log = result.InvocationConfiguration.Error;
-            DataSetDescription description = r.DataSet == "mnist" ? Mnist.Description : FashionMnist.Description;
             using var http = new HttpClient();
             var progress = new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}"));
-            DataSetSplits splits = await new DataSetProvider(new DataSetDownloader(http))
-                .LoadAsync(description, DataDirectorySearch.FromProcess(result.GetValue(data)), progress, cancellation).ConfigureAwait(false);
+            DataSetSplits splits = await DataSetCatalog.LoadAsync(r.DataSet, DataDirectorySearch.FromProcess(result.GetValue(data)), new DataSetDownloader(http), progress, cancellation).ConfigureAwait(false);
+            DataSetDescription description = splits.Description;
             if (r.TrainImages is { } limit)
             {
                 if (limit > splits.Train.Count)
@@ -131,7 +119,20 @@ internal static class TrainCommand
                 AllowTf32 = result.GetValue(tf32),
             });
             var bar = new ProgressLine(console);
-            run.StepCompleted += (step, steps, s) => bar.Update(step, steps, s.Loss);
+            run.StepCompleted += (s, batches) => bar.Update(s.Batch, batches, s.Loss);
+            if (r.RunningLossInterval is { } interval)
+            {
+                var running = new RunningLoss(interval);
+                run.StepCompleted += (s, _) =>
+                {
+                    if (running.Add(s) is { } line)
+                    {
+                        bar.Clear();
+                        console.WriteLine(line);
+                    }
+                };
+            }
+
             run.EpochCompleted += m =>
             {
                 bar.Clear();

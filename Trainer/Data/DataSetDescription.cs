@@ -71,11 +71,40 @@ public sealed record DataSetDescription
     /// <summary>Image width in pixels.</summary>
     public int ImageColumns { get; init => field = Positive(value); } = 28;
 
+    /// <summary>
+    /// The class names in label order: label <c>i</c> is <c>ClassNames[i]</c>. They travel with
+    /// what is trained on the data set (the model's metadata, its card, the reports and plots).
+    /// </summary>
+    /// <exception cref="ArgumentException">No names, more than 256 (labels are bytes), an empty or repeated name.</exception>
+    public required IReadOnlyList<string> ClassNames { get; init => field = CheckClassNames(value); }
+
     /// <summary>Number of classes; labels lie in 0 .. ClassCount−1.</summary>
-    public int ClassCount { get; init => field = value is >= 1 and <= 256 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Byte labels allow 1 to 256 classes."); } = 10;
+    public int ClassCount => ClassNames.Count;
 
     /// <summary>The four files: training images and labels, then test images and labels.</summary>
     public IReadOnlyList<DataSetFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
+
+    private static string[] CheckClassNames(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count is < 1 or > 256)
+        {
+            throw new ArgumentException($"A data set has 1 to 256 classes (labels are bytes); got {names.Count} names.", nameof(names));
+        }
+
+        string[] copy = [.. names];
+        if (Array.FindIndex(copy, string.IsNullOrWhiteSpace) is int blank and >= 0)
+        {
+            throw new ArgumentException($"Class {blank} has no name.", nameof(names));
+        }
+
+        if (copy.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            throw new ArgumentException($"The class name '{repeated.Key}' is given twice.", nameof(names));
+        }
+
+        return copy;
+    }
 
     private static int Positive(int value) => value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Must be positive.");
 }

@@ -110,7 +110,12 @@ public sealed class DataSetDownloader(HttpClient httpClient, DownloadOptions? op
                 return Attempt.Failed($"the server announces {announced:N0} bytes, more than the {limits.MaxFileBytes:N0} a data set file may have");
             }
 
-            using IncrementalHash hash = file.Published.CreateHash();
+            if (file.Published is not { } published)
+            {
+                return Attempt.Failed("it has no published checksum to check a download against");
+            }
+
+            using IncrementalHash hash = published.CreateHash();
             var body = new MemoryStream(announced is { } size ? (int)size : 0);
             Stream stream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
@@ -140,9 +145,9 @@ public sealed class DataSetDownloader(HttpClient httpClient, DownloadOptions? op
             }
 
             byte[] digest = hash.GetHashAndReset();
-            if (!file.Published.MatchesDigest(digest))
+            if (!published.MatchesDigest(digest))
             {
-                return Attempt.Failed($"checksum mismatch: {new Checksum(file.Published.Algorithm, Convert.ToHexStringLower(digest))} over {body.Length:N0} bytes, published {file.Published}");
+                return Attempt.Failed($"checksum mismatch: {new Checksum(published.Algorithm, Convert.ToHexStringLower(digest))} over {body.Length:N0} bytes, published {published}");
             }
 
             return new Attempt(new ReadOnlyMemory<byte>(body.GetBuffer(), 0, (int)body.Length), null);

@@ -29,8 +29,12 @@ public sealed record DataSetFile
         }
     }
 
-    /// <summary>The checksum the publisher gives for the file as served (for MNIST and Fashion-MNIST, the MD5 of the .gz).</summary>
-    public required Checksum Published { get; init => field = value.Hex is null ? throw new ArgumentException("A published checksum is required; default(Checksum) is none.", nameof(value)) : value; }
+    /// <summary>
+    /// The checksum the publisher gives for the file as served (for MNIST and Fashion-MNIST, the
+    /// MD5 of the .gz), or null for a file nobody publishes (a user's own IDX data): such a file is
+    /// never downloaded.
+    /// </summary>
+    public Checksum? Published { get; init => field = value is { Hex: null } ? throw new ArgumentException("default(Checksum) is no checksum; give null for a file without one.", nameof(value)) : value; }
 
     /// <summary>
     /// SHA-256 of the decompressed IDX bytes (header and data), in lowercase hex, or null when not

@@ -31,7 +31,7 @@ public sealed class DataSetProvider(DataSetDownloader? downloader)
         DataDirectoryCandidate? found = DataSetLocator.FindComplete(description, search);
         if (found is null)
         {
-            if (downloader is null)
+            if (downloader is null || description.Mirrors.Count == 0)
             {
                 string searched = string.Join(Environment.NewLine, DataSetLocator.Candidates(description, search).Select(c => $"  {c}"));
                 throw new DataSetException(

@@ -1,3 +1,5 @@
+using LeNetOnnx.Builder.LeNet;
+
 namespace LeNetOnnx.Trainer.Data;
 
 /// <summary>
@@ -62,5 +64,6 @@ public static class FashionMnist
             new Uri("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
         ],
         SystemDirectories = [DebianDirectory],
+        ClassNames = FashionMnistClasses.Names,
     };
 }

@@ -7,6 +7,9 @@ namespace LeNetOnnx.Trainer.Data;
 /// </summary>
 public static class Mnist
 {
+    /// <summary>The digits as class names: label <c>i</c> is the digit <c>i</c>.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
     /// <summary>
     /// The files, mirrors and checksums.
     /// </summary>
@@ -51,5 +54,6 @@ public static class Mnist
             new Uri("https://ossci-datasets.s3.amazonaws.com/mnist/"),
             new Uri("https://storage.googleapis.com/cvdf-datasets/mnist/"),
         ],
+        ClassNames = ClassNames,
     };
 }

@@ -108,16 +108,24 @@ public sealed class TrainingEngine : IDisposable
     /// learning rate <paramref name="rate"/>; <paramref name="step"/> is the 1-based step number.
     /// Returns the loss and correct count before the update.
     /// </summary>
-    public StepResult TrainStep(float rate, long step) => RunStep(null, rate, step);
+    public StepResult TrainStep(float rate, long step) => RunStep(null, rate, step, 1f);
 
     /// <summary>
     /// One training step on <paramref name="next"/>, which each replica writes (its own slice) into
     /// the batch buffer before training on it; otherwise as <see cref="TrainStep(float, long)"/>.
     /// </summary>
-    public StepResult TrainStep(PendingBatch next, float rate, long step)
+    /// <param name="next">The batch.</param>
+    /// <param name="rate">The learning rate.</param>
+    /// <param name="step">The 1-based step number.</param>
+    /// <param name="gradientScale">
+    /// What the batch's mean-loss gradient is multiplied by before the optimizer takes it: 1, or
+    /// for a summed loss divided by a fixed N (MXNet's <c>trainer.step(N)</c>), examples/N.
+    /// </param>
+    public StepResult TrainStep(PendingBatch next, float rate, long step, float gradientScale = 1f)
     {
         ArgumentNullException.ThrowIfNull(next);
-        return RunStep(next, rate, step);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(float.IsFinite(gradientScale) && gradientScale > 0, true, nameof(gradientScale));
+        return RunStep(next, rate, step, gradientScale);
     }
 
     /// <summary>Loss and correct count of the batch buffer's examples at the current parameters; the logits go to <see cref="Logits"/>.</summary>
@@ -200,7 +208,7 @@ public sealed class TrainingEngine : IDisposable
         optimizer.Dispose();
     }
 
-    private StepResult RunStep(PendingBatch? next, float rate, long step)
+    private StepResult RunStep(PendingBatch? next, float rate, long step, float gradientScale)
     {
         int size = PrepareSlices(next);
         work = LaneWork.Train;
@@ -208,7 +216,15 @@ public sealed class TrainingEngine : IDisposable
         StepResult result = Combine(r => r.TrainResult, size);
         if (combinesGradients)
         {
-            CombineGradients(size);
+            CombineGradients(size, gradientScale);
+        }
+        else if (gradientScale != 1f)
+        {
+            foreach (OrtValue gradient in gradients)
+            {
+                Span<float> values = gradient.GetTensorMutableDataAsSpan<float>();
+                TensorPrimitives.Multiply(values, gradientScale, values);
+            }
         }
 
         learningRate.GetTensorMutableDataAsSpan<float>()[0] = rate;
@@ -336,8 +352,8 @@ public sealed class TrainingEngine : IDisposable
         return new StepResult((float)(lossSum / size), correct, size);
     }
 
-    /// <summary>The batch's gradient: the replicas' slice-mean gradients weighted by slice size.</summary>
-    private void CombineGradients(int size)
+    /// <summary>The batch's gradient: the replicas' slice-mean gradients weighted by slice size, times <paramref name="scale"/>.</summary>
+    private void CombineGradients(int size, float scale)
     {
         for (int k = 0; k < gradients.Length; k++)
         {
@@ -351,7 +367,7 @@ public sealed class TrainingEngine : IDisposable
                 }
 
                 ReadOnlySpan<float> part = replicas[r].Gradients[k].GetTensorDataAsSpan<float>();
-                float weight = (float)slices[r].Size / size;
+                float weight = (float)slices[r].Size / size * scale;
                 if (first)
                 {
                     TensorPrimitives.Multiply(part, weight, combined);

@@ -40,7 +40,7 @@ public static class TrainedModelExport
             new("lenet.data.test_images.sha256", data.Test.ImagesSource?.ContentSha256 ?? ""),
             new("lenet.data.test_labels.sha256", data.Test.LabelsSource?.ContentSha256 ?? ""),
         };
-        LeNetModel model = LeNet5.Build(recipe.Variant, recipe.Seed, weights: outcome.Weights);
+        LeNetModel model = LeNet5.Build(recipe.Variant, recipe.Seed, weights: outcome.Weights, labels: data.Description.ClassNames);
         byte[] bytes = model.ToOnnxBytes(metadata, $"LeNet-5 '{recipe.Variant.Variant}' trained by LeNetOnnx with recipe '{recipe.Name}': test accuracy {last.TestAccuracy:F4} on {data.Description.Name}.");
         string fullPath = Path.GetFullPath(modelPath);
         string stem = Path.ChangeExtension(fullPath, null);

@@ -10,6 +10,13 @@ public sealed record TrainingRecipe
     /// <summary>The recipe's name, written into checkpoints and model metadata.</summary>
     public required string Name { get; init; }
 
+    /// <summary>The file name its model is exported under by default (in <c>models/</c>): <c>lenet-&lt;name&gt;.onnx</c> unless the recipe says otherwise.</summary>
+    public string ModelFileName
+    {
+        get => field ?? $"lenet-{Name}.onnx";
+        init;
+    }
+
     /// <summary>The network.</summary>
     public required LeNetOptions Variant { get; init; }
 
@@ -31,14 +38,24 @@ public sealed record TrainingRecipe
     /// <summary>Training-time augmentation (none by default).</summary>
     public Augmentation Augmentation { get; init; }
 
-    /// <summary>The data set: "fashion-mnist" or "mnist".</summary>
-    public string DataSet { get; init; } = "fashion-mnist";
+    /// <summary>The data set, one of <see cref="DataSetCatalog.Names"/>.</summary>
+    public string DataSet { get; init; } = DataSetCatalog.FashionMnistName;
+
+    /// <summary>The training loss: label smoothing, or the cross-entropy of the softmax's output.</summary>
+    public TrainingLoss Loss { get; init; }
 
     /// <summary>
-    /// ε of label smoothing in the training loss (0: plain cross-entropy): the targets become
-    /// (1 − ε)·one_hot + ε/10, which keeps the logits moderate and the model calibrated.
+    /// Null: a step follows the mean loss of its batch. A number N: the batch's summed loss divided
+    /// by N, as MXNet's <c>trainer.step(N)</c> rescales the gradient of a summed loss; a last batch
+    /// smaller than N then takes a proportionally smaller step. The reported loss stays the mean.
     /// </summary>
-    public double LabelSmoothing { get; init; }
+    public int? LossDivisor { get; init; }
+
+    /// <summary>
+    /// Print the running mean of the training loss every N batches, as a source's loop prints it
+    /// (<c>[epoch, batch] loss: 0.123</c>); null: one line per epoch only.
+    /// </summary>
+    public int? RunningLossInterval { get; init; }
 
     /// <summary>Train on only the first N training images (a quick experiment); null: all of them. The test set is always whole.</summary>
     public int? TrainImages { get; init; }
@@ -57,9 +74,15 @@ public sealed record TrainingRecipe
             throw new ArgumentException($"The number of epochs must be 1 to 10,000, got {Epochs}.");
         }
 
-        if (!(LabelSmoothing is >= 0 and < 1))
+        Loss.Validate();
+        if (LossDivisor is < 1 or > 65_536)
         {
-            throw new ArgumentException($"Label smoothing must be 0 to below 1, got {LabelSmoothing}.");
+            throw new ArgumentException($"The loss divisor must be 1 to 65,536, got {LossDivisor}.");
+        }
+
+        if (RunningLossInterval is < 1)
+        {
+            throw new ArgumentException($"The running loss interval must be at least 1 batch, got {RunningLossInterval}.");
         }
 
         if (TrainImages is < 1)
@@ -67,6 +90,6 @@ public sealed record TrainingRecipe
             throw new ArgumentException($"The number of training images must be at least 1, got {TrainImages}.");
         }
 
-        return DataSet is "fashion-mnist" or "mnist" ? this : throw new ArgumentException($"Unknown data set '{DataSet}'; use fashion-mnist or mnist.");
+        return DataSetCatalog.Contains(DataSet) ? this : throw new ArgumentException($"Unknown data set '{DataSet}'; use one of: {string.Join(", ", DataSetCatalog.Names)}.");
     }
 }

