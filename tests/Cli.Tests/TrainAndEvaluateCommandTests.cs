@@ -39,6 +39,48 @@ public sealed class TrainAndEvaluateCommandTests
     }
 
     [TestMethod]
+    public void DigitsTrainPredictEvaluate_ADigitModelSpeaksOfDigits()
+    {
+        // A package of 30 images per digit (each digit a bright bar in its own rows), converted,
+        // trained on as --dataset idx, then classified and evaluated.
+        string digits = temporary.Subdirectory("mnist/src/digits");
+        for (int d = 0; d < 10; d++)
+        {
+            IEnumerable<string> values = Enumerable.Range(0, 30 * 784).Select(i => (i % 784) / 28 / 2 == d + 2 ? "0.8" : "0");
+            File.WriteAllText(Path.Combine(digits, $"{d}.json"), $"{{\"data\":[{string.Join(',', values)}]}}");
+        }
+
+        CliRun convert = CliRun.Of("digits", "--from", temporary.File("mnist"), "--output", temporary.File("digits"));
+        Assert.AreEqual(0, convert.ExitCode, convert.Error);
+        StringAssert.Contains(convert.Output, "240 training and 60 test images");
+        string model = temporary.File("d.onnx");
+        CliRun train = CliRun.Of("train", "--recipe", "keras", "--dataset", "idx", "--data", temporary.File("digits"), "--epochs", "3", "--threads", "1", "--run-dir", temporary.File("run"), "-o", model);
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        StringAssert.Contains(train.Output, "  7 7 ");
+
+        CliRun predict = CliRun.Of("predict", "--model", model, temporary.File("digits/t10k-images-idx3-ubyte.gz") + ":7");
+        Assert.AreEqual(0, predict.ExitCode, predict.Error);
+        StringAssert.Contains(predict.Output, ":7: 7 (");
+        CliRun evaluate = CliRun.Of("evaluate", "--model", model, "--dataset", "idx", "--data", temporary.File("digits"));
+        Assert.AreEqual(0, evaluate.ExitCode, evaluate.Error);
+        StringAssert.Contains(evaluate.Output, "accuracy 1.0000 (60 images)");
+        CliRun.Of("evaluate", "--model", model, "--data", DebianFashionMnist).AssertUsageError("classifies into '0', '1', '2', '3'");
+    }
+
+    [TestMethod]
+    public void Train_MnistTutorialPrintsItsRunningLossEvery200Batches()
+    {
+        RealFashionMnist.Require();
+        CliRun train = CliRun.Of("train", "--recipe", "mnist-tutorial", "--epochs", "1", "--train-limit", "25600", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx"));
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        string[] running = [.. train.Output.Split('\n').Where(l => l.StartsWith('['))];
+        Assert.HasCount(2, running, train.Output);
+        StringAssert.StartsWith(running[0], "[1,   200] loss: 2.3");
+        StringAssert.StartsWith(running[1], "[1,   400] loss: ");
+        StringAssert.Contains(train.Output, "cross-entropy of the softmax output");
+    }
+
+    [TestMethod]
     public void Train_TrainLimitTrainsOnTheFirstImagesAndSaysSoInTheModel()
     {
         RealFashionMnist.Require();
