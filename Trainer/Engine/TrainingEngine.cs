@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using LeNetOnnx.Builder.Autodiff;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -388,7 +389,7 @@ public sealed class TrainingEngine : IDisposable
         binding.BindInput(TrainingModels.StepInput, stepNumber);
         for (int k = 0; k < parameterIndices.Length; k++)
         {
-            binding.BindInput(layout[parameterIndices[k]].Name + "_grad", gradients[k]);
+            binding.BindInput(GradientContext.ParameterGradientName(layout[parameterIndices[k]].Name), gradients[k]);
         }
 
         for (int i = 0; i < layout.Length; i++)

@@ -1,3 +1,5 @@
+using LeNetOnnx.Builder.Autodiff;
+using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -48,7 +50,7 @@ internal sealed class TrainingReplica : IDisposable
             {
                 (string name, OrtValue value) = parameters[set][k];
                 trainBindings[set].BindInput(name, value);
-                trainBindings[set].BindOutput(name + "_grad", Gradients[k]);
+                trainBindings[set].BindOutput(GradientContext.ParameterGradientName(name), Gradients[k]);
             }
 
             trainBindings[set].BindOutput(TrainingModels.LossOutput, trainLoss);
@@ -135,11 +137,11 @@ internal sealed class TrainingReplica : IDisposable
         }
 
         OrtValue[] slice = SliceOf(offset, size);
-        binding.BindInput("image", slice[0]);
+        binding.BindInput(LeNetContract.ImageInput, slice[0]);
         binding.BindInput(TrainingModels.LabelsInput, slice[1]);
         if (withLogits)
         {
-            binding.BindOutput("logits", slice[2]);
+            binding.BindOutput(LeNetContract.LogitsOutput, slice[2]);
         }
 
         bound = (offset, size);

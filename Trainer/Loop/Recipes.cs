@@ -79,7 +79,7 @@ public static class Recipes
         Name = "lenet1998",
         ModelFileName = "lenet-1998.onnx",
         Variant = LeNetVariants.Original with { Init = WeightInit.Lecun1998 },
-        Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, Nesterov = true },
+        Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.02, Momentum = 0.9, Nesterov = true },
         BatchSize = 64,
         Epochs = 20,
         Schedule = LearningRateScheduleKind.WarmupCosine,
