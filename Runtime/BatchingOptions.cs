@@ -16,9 +16,7 @@ public sealed record BatchingOptions
     /// <summary>
     /// The most images run together, 1 to <see cref="MaxMaxBatchSize"/>. Default 32: past a few
     /// dozen LeNet-5 images a larger batch barely lowers the cost per image but raises the latency
-    /// of all of them, and with many callers a smaller cap lets one batch gather while another runs
-    /// (64 connections over HTTP on 2 cores, waiting up to 1 ms: about 31,000 requests/s with 32
-    /// against 22,000 with 64; without waiting, 33,000 against 31,000).
+    /// of all of them, and with many callers a smaller cap lets one batch gather while another runs.
     /// </summary>
     public int MaxBatchSize { get; init; } = 32;
 
@@ -28,8 +26,7 @@ public sealed record BatchingOptions
     /// Default 0: the worker runs whatever is queued the moment it is free, so batches grow with
     /// the load on their own (requests queue while a batch runs) and a caller is never held back
     /// for others that may not come. A delay pays only when many callers arrive in bursts: every
-    /// batch that does not fill waits the whole delay (16 callers, batches of up to 32, 1 ms:
-    /// about 10,000 images/s against 50,000 with 0). The worker waits in whole milliseconds,
+    /// batch that does not fill waits the whole delay. The worker waits in whole milliseconds,
     /// ending to the nearest one, so a delay under half a millisecond gathers only what is already
     /// queued; waits are also only as precise as the operating system's timer (about 1 ms on
     /// Linux, up to 15 ms on Windows).

@@ -213,8 +213,7 @@ public sealed partial class LeNetClassifier
     /// <summary>
     /// How many slices a batch is cut into: at least <c>BatchSlices</c> (one per thread that runs
     /// them), more when that keeps slices at <see cref="SliceImages"/> images, whose activations
-    /// stay in a core's cache (single-thread throughput measured: ~50k img/s at 16-64 images per
-    /// run, ~45k at 128-256); never slices under <see cref="LeNetClassifierOptions.MinImagesPerSlice"/>.
+    /// stay in a core's cache; never slices under <see cref="LeNetClassifierOptions.MinImagesPerSlice"/>.
     /// </summary>
     private int SliceCount(int batch)
     {

@@ -26,8 +26,7 @@ public sealed record LeNetClassifierOptions
     /// caller runs slices itself while <c>BatchSlices − 1</c> threads the classifier owns take the
     /// others. Default 1: no split. Set it to the cores a single caller's large batches may use,
     /// with <see cref="IntraOpThreads"/> 1: independent slices keep every core busy without ONNX
-    /// Runtime's per-operator synchronization (measured at batch 256 on 2 cores: about 1.7x one
-    /// 2-thread session). A large batch is cut into more slices than that, of about 64 images
+    /// Runtime's per-operator synchronization. A large batch is cut into more slices than that, of about 64 images
     /// (whose activations stay in a core's cache), which the threads claim one after another.
     /// Batches smaller than <see cref="MinImagesPerSlice"/> × 2 are never split; only one call at a
     /// time splits, concurrent ones run whole (they already keep the cores busy).
@@ -37,8 +36,8 @@ public sealed record LeNetClassifierOptions
     /// <summary>
     /// How long the threads that run the slices of split batches (<see cref="BatchSlices"/>) keep
     /// spinning for the next batch before they block, and a splitting caller for the last slice.
-    /// Default 1 ms: batches that follow each other closely never pay for waking a blocked thread
-    /// (100-300 µs on a virtual machine, a tenth of a batch of 256). A spinning thread offers its
+    /// Default 1 ms: batches that follow each other closely never pay for waking a blocked thread,
+    /// which can cost a good part of a batch's time on a virtual machine. A spinning thread offers its
     /// core to any thread that is ready to run after every few pause instructions
     /// (<c>sched_yield</c>), so it takes little from other work; it mostly keeps the core awake.
     /// <see cref="TimeSpan.Zero"/> blocks at once. At most <see cref="MaxSliceSpinTime"/>.
@@ -57,8 +56,8 @@ public sealed record LeNetClassifierOptions
     /// <summary>
     /// Whether ONNX Runtime's intra-op threads spin while waiting for work
     /// (<c>session.intra_op.allow_spinning</c>). Default false: spinning lowers latency for one
-    /// caller on a dedicated machine, but under concurrent serving on few cores (2 in CI) the
-    /// spinning threads steal the CPU the callers need. Only matters when
+    /// caller on a dedicated machine, but under concurrent serving on few cores the spinning
+    /// threads steal the CPU the callers need. Only matters when
     /// <see cref="IntraOpThreads"/> is not 1.
     /// </summary>
     public bool AllowSpinning { get; init; }

@@ -10,8 +10,8 @@ namespace LeNetOnnx.Runtime;
 /// on the thread that runs it, so the copying is parallel too. Whoever comes first runs a slice,
 /// so a helper that is late (descheduled, still waking) only means the caller runs more of them.
 /// Between calls a helper spins for a while (<see cref="LeNetClassifierOptions.SliceSpinTime"/>)
-/// before it blocks, and the caller spins as long for the last slice: waking a blocked thread
-/// costs 100-300 µs on a virtual machine, a tenth of a batch of 256. Reused call after call:
+/// before it blocks, and the caller spins as long for the last slice, because waking a blocked
+/// thread is slow on a virtual machine next to a LeNet batch. Reused call after call:
 /// nothing is allocated per run. One call at a time (<see cref="LeNetClassifier"/> rents it
 /// under a lock).
 /// </summary>

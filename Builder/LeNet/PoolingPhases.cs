@@ -14,9 +14,8 @@ namespace LeNetOnnx.Builder.LeNet;
 /// The pooling gradient is the same for every phase, so it stays a broadcast instead of a
 /// written-out nearest upsampling, and the weight gradient is a correlation with a k²-times
 /// smaller im2col buffer: ONNX Runtime's CPU Conv spends most of a LeNet training step filling
-/// im2col buffers for the weight gradients, since the weights of a training graph are inputs.
-/// Measured on the classic net's training model (batch 128, one thread, ONNX Runtime 1.31.1,
-/// 11 interleaved rounds): 12.6 ms per step before, 10.8 ms after (medians).
+/// im2col buffers for the weight gradients, since the weights of a training graph are inputs
+/// (measurements in <c>bench/results/README.md</c>).
 /// </remarks>
 internal static class PoolingPhases
 {

@@ -33,10 +33,8 @@ internal static class BenchCommand
         batch.Validators.Add(r => CommonOptions.InRange(r, 1, 10_000));
         var callers = new Option<int>("--callers") { Description = "Concurrent single-image callers through the batching front.", DefaultValueFactory = _ => 64 };
         callers.Validators.Add(r => CommonOptions.InRange(r, 1, 4096));
-        // With 64 callers one batch of up to 32 fills while the other runs (against 64: more images
-        // per second and a lower p99 in alternated runs, 78k/74k/76k against 70k/73k/63k). The
-        // library's default delay is 0; with 64 callers and 2 slices, 1 ms gave a little more in
-        // alternated runs (79k/79k img/s, p99 1.66/1.66 ms against 73k/75k, 1.96/1.77 ms).
+        // The bench measures many callers at once, so it lets a batch wait 1 ms to fill, where the
+        // library's default (for callers that may be few) runs whatever is queued at once.
         var maxBatch = new Option<int>("--max-batch") { Description = "Batching front: largest batch it forms.", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
         maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.MaxMaxBatchSize));
         var maxDelay = new Option<double>("--max-delay-ms") { Description = "Batching front: longest wait for a batch to fill, in ms (the library's default is 0).", DefaultValueFactory = _ => 1.0 };

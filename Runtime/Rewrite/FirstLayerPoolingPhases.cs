@@ -15,10 +15,8 @@ namespace LeNetOnnx.Runtime.Rewrite;
 /// Why it is faster: the blocked (NCHWc) kernels work in groups of 16 output channels, so the
 /// original layer's 6 channels fill 6 of every 16 lanes and the pool then runs on a reordered copy
 /// at full resolution; here 24 channels fill 24 of 32, the activation runs on a quarter as many
-/// positions per channel, and no full-resolution reorder or pool remains. Measured on LeNet-5
-/// classic at batch 256, one thread (alternated runs): about 42k images/s as written, 54-61k with
-/// the input in space-to-depth layout (the form this rewrite had before), 64-66k in this form.
-/// The result is the same function; float sums are taken in another order, and
+/// positions per channel, and no full-resolution reorder or pool remains (measurements in
+/// <c>bench/results/README.md</c>). The result is the same function; float sums are taken in another order, and
 /// <see cref="LeNetClassifier"/> checks the rewritten model against the original on probe images
 /// before using it. Models that do not have exactly this shape are left alone (null).
 /// </remarks>

@@ -140,7 +140,7 @@ public sealed class Batcher
             else
             {
                 // Vectorised, and the same floats as the table: each is the correctly rounded
-                // quotient of an exactly converted integer by 255. Half the time of the table loop.
+                // quotient of an exactly converted integer by 255.
                 TensorPrimitives.ConvertTruncating<byte, float>(source, destination);
                 TensorPrimitives.Divide(destination, 255f, destination);
             }

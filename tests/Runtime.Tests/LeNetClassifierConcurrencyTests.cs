@@ -5,49 +5,6 @@ namespace LeNetOnnx.Runtime.Tests;
 [TestClass]
 public sealed class LeNetClassifierConcurrencyTests
 {
-    private static readonly int[] BatchSizes = [1, 2, 3, 7, 16, 33, 64];
-
-    [TestMethod]
-    [Timeout(120_000, CooperativeCancellation = true)]
-    public void LeNetClassifier_ManyThreadsGetExactlyTheSerialAnswers()
-    {
-        using LeNetClassifier classifier = LeNetClassifier.FromBytes(TestModels.Classic);
-        var cases = BatchSizes.Select((batch, i) => TestModels.Images(batch, seed: 500 + i)).ToArray();
-        var expected = cases.Select(images => LeNetClassifierClassifyTests.Classify(classifier, images)).ToArray();
-        var failures = new ConcurrentQueue<string>();
-        int calls = 0;
-
-        using var start = new Barrier(8);
-        Thread[] threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
-        {
-            var random = new Random(9000 + t);
-            start.SignalAndWait();
-            for (int call = 0; call < 200; call++)
-            {
-                int c = random.Next(cases.Length);
-                (float[] logits, float[] probabilities) = LeNetClassifierClassifyTests.Classify(classifier, cases[c]);
-                if (!logits.AsSpan().SequenceEqual(expected[c].Logits) || !probabilities.AsSpan().SequenceEqual(expected[c].Probabilities))
-                {
-                    failures.Enqueue($"thread {t}, call {call}: batch {BatchSizes[c]} differs from the serial answer");
-                }
-
-                Interlocked.Increment(ref calls);
-            }
-        })).ToArray();
-        foreach (Thread thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        Assert.AreEqual(1600, calls);
-        Assert.IsEmpty(failures, string.Join(Environment.NewLine, failures.Take(10)));
-    }
-
     [TestMethod]
     public void LeNetClassifier_UseAfterDisposeThrowsObjectDisposed()
     {

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using LeNetOnnx.Builder.Ir;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Onnx.Protos;
+using LeNetOnnx.Tests;
 
 namespace LeNetOnnx.Runtime.Tests;
 

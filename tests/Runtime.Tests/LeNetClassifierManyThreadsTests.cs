@@ -7,7 +7,7 @@ using LeNetOnnx.Tests;
 namespace LeNetOnnx.Runtime.Tests;
 
 /// <summary>
-/// The concurrency proof of issue 8: 64 threads make 10,000 calls each (640,000 in all) on one
+/// The concurrency proof: 64 threads make 10,000 calls each (640,000 in all) on one
 /// shared classifier, mixing batch sizes from 1 to 256 and every public classify API (float and
 /// byte batches, Predict, Classify to a Prediction), and every answer is bit for bit the answer
 /// the same call gave when run alone. Public API only, so it holds whatever the classifier pools

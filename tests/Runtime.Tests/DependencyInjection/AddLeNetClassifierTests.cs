@@ -1,4 +1,5 @@
 using LeNetOnnx.Runtime.DependencyInjection;
+using LeNetOnnx.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

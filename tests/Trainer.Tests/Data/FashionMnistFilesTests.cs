@@ -59,7 +59,7 @@ public sealed class FashionMnistFilesTests
     }
 
     [TestMethod]
-    public void Mnist_Description_CarriesTorchvisionsChecksumsAndWorkingMirrors()
+    public void Mnist_Description_CarriesTorchvisionsChecksumsAndTheMirrorsItDownloadsFrom()
     {
         CollectionAssert.AreEqual(
             new[]
