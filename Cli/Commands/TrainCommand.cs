@@ -78,7 +78,6 @@ internal static class TrainCommand
                 LabelSmoothing = result.GetValue(smoothing),
                 TrainImages = result.GetValue(trainLimit),
             }.ApplyTo(Recipes.Get(result.GetValue(recipe)!));
-            ExecutionDevice chosen = DeviceSelection.Resolve(Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true));
             string runDirectory = result.GetValue(runDir) ?? Path.Combine("runs", r.Name);
             string outputPath = result.GetValue(output) ?? Path.Combine("models", r.ModelFileName);
             if (Directory.Exists(outputPath))
@@ -93,17 +92,6 @@ internal static class TrainCommand
             using var http = new HttpClient();
             var progress = new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}"));
             DataSetSplits splits = await DataSetCatalog.LoadAsync(r.DataSet, DataDirectorySearch.FromProcess(result.GetValue(data)), new DataSetDownloader(http), progress, cancellation).ConfigureAwait(false);
-            DataSetDescription description = splits.Description;
-            if (r.TrainImages is { } limit)
-            {
-                if (limit > splits.Train.Count)
-                {
-                    throw new UsageException($"--train-limit {limit} is more than the {splits.Train.Count:N0} training images of {description.Name}; give 1 to {splits.Train.Count}.");
-                }
-
-                splits = splits.TakeTraining(limit);
-            }
-
             if (result.GetValue(resume) && !File.Exists(Path.Combine(runDirectory, TrainingRun.CheckpointFileName)))
             {
                 throw new UsageException($"--resume: the checkpoint '{Path.GetFullPath(Path.Combine(runDirectory, TrainingRun.CheckpointFileName))}' does not exist; give the --run-dir of the run to continue.");
@@ -113,7 +101,7 @@ internal static class TrainCommand
             {
                 RunDirectory = runDirectory,
                 Resume = result.GetValue(resume),
-                Device = chosen,
+                Device = Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true),
                 Threads = result.GetValue(threads),
                 Replicas = result.GetValue(replicas),
                 AllowTf32 = result.GetValue(tf32),
@@ -138,7 +126,7 @@ internal static class TrainCommand
                 bar.Clear();
                 console.WriteLine(m);
             };
-            console.WriteLine($"training {TrainingRun.Describe(r)}; data from {splits.Directory}");
+            console.WriteLine($"training {TrainingRun.Describe(r)}; data from {run.Data.Directory}");
             var clock = Stopwatch.StartNew();
             TrainingOutcome outcome;
             try
@@ -160,7 +148,7 @@ internal static class TrainCommand
 
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
             string reproduce = "lenet train " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
-            foreach (string written in TrainedModelExport.Write(outputPath, r, outcome, splits, reproduce.Trim(), clock.Elapsed))
+            foreach (string written in TrainedModelExport.Write(outputPath, r, outcome, run.Data, reproduce.Trim(), clock.Elapsed))
             {
                 console.WriteLine($"wrote {written}");
             }
@@ -168,7 +156,7 @@ internal static class TrainCommand
             if (outcome.TestConfusion is { } testConfusion)
             {
                 string title = $"LeNet-5 {r.Variant.Variant}, recipe {r.Name}";
-                foreach (string written in TrainingPlots.Write(runDirectory, title, outcome.Metrics, testConfusion, splits.Test, outcome.TestPredictions))
+                foreach (string written in TrainingPlots.Write(runDirectory, title, outcome.Metrics, testConfusion, run.Data.Test, outcome.TestPredictions))
                 {
                     console.WriteLine($"wrote {Path.GetFullPath(written)}");
                 }

@@ -35,14 +35,28 @@ public sealed class TrainingRun
     private readonly DataSetSplits data;
     private readonly TrainingRunOptions options;
 
-    /// <summary>Prepares a run; nothing happens until <see cref="Run"/>.</summary>
+    /// <summary>Prepares a run and resolves its device; nothing is trained or written until <see cref="Run"/>.</summary>
+    /// <exception cref="TrainingException">The recipe's train limit is more than the data set's training images.</exception>
+    /// <exception cref="ExecutionDeviceException">The device asked for is not available.</exception>
     public TrainingRun(TrainingRecipe recipe, DataSetSplits data, TrainingRunOptions options)
     {
         this.recipe = recipe.Validate();
         ArgumentNullException.ThrowIfNull(data);
-        this.data = recipe.TrainImages is { } count ? data.TakeTraining(count) : data;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
+        if (recipe.TrainImages > data.Train.Count)
+        {
+            throw new TrainingException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The train limit asks for the first {recipe.TrainImages:N0} training images, but {data.Description.Name} has {data.Train.Count:N0}; give 1 to {data.Train.Count}."));
+        }
+
+        this.data = recipe.TrainImages is { } count ? data.TakeTraining(count) : data;
+        Device = DeviceSelection.Resolve(options.Device);
+        Replicas = options.ReplicasFor(Device);
     }
+
+    /// <summary>The data the run trains and tests on: the data set given, its training split cut to the recipe's train limit.</summary>
+    public DataSetSplits Data => data;
 
     /// <summary>Called after every epoch.</summary>
     public event Action<EpochMetrics>? EpochCompleted;
@@ -51,10 +65,10 @@ public sealed class TrainingRun
     public event Action<StepRecord, int>? StepCompleted;
 
     /// <summary>The device the run resolved to.</summary>
-    public ExecutionDevice Device { get; private set; }
+    public ExecutionDevice Device { get; }
 
     /// <summary>The replica count the run resolved to (see <see cref="TrainingRunOptions.Replicas"/>).</summary>
-    public int Replicas { get; private set; }
+    public int Replicas { get; }
 
     /// <summary>
     /// Trains to the recipe's last epoch (or until cancelled, or <see cref="TrainingRunOptions.StopAfterEpochs"/>),
@@ -67,7 +81,7 @@ public sealed class TrainingRun
         Directory.CreateDirectory(options.RunDirectory);
         string checkpointPath = Path.Combine(options.RunDirectory, CheckpointFileName);
         TrainingArtifacts artifacts = CreateArtifacts();
-        using SessionOptions sessionOptions = ResolveDevice();
+        using SessionOptions sessionOptions = CreateSessionOptions();
         Checkpoint start = options.Resume ? ResumePoint(checkpointPath) : artifacts.Checkpoint with { Properties = Properties(0, 0, 0, 0) };
         List<EpochMetrics> metrics = ReadMetrics(start.Epoch);
         string stepsPath = Path.Combine(options.RunDirectory, StepLog.FileName);
@@ -194,7 +208,7 @@ public sealed class TrainingRun
     public double MeasureKernelThroughput(TimeSpan warmUp, TimeSpan duration)
     {
         TrainingArtifacts artifacts = CreateArtifacts();
-        using SessionOptions sessionOptions = ResolveDevice();
+        using SessionOptions sessionOptions = CreateSessionOptions();
         var buffer = new BatchBuffer(recipe.BatchSize, data.Train.PixelsPerImage);
         new Batcher(data.Train, recipe.BatchSize, recipe.Augmentation).Fill(ShuffleOrder.ForEpoch(data.Train.Count, recipe.Seed, 0), 0, 0, buffer);
         using var engine = new TrainingEngine(TrainingModelSet.From(artifacts), artifacts.Checkpoint, buffer, sessionOptions, Replicas);
@@ -218,13 +232,9 @@ public sealed class TrainingRun
             $"training diverged at epoch {epoch + 1}, step {batch + 1} of {batches} (global step {step + 1}): {reason}. Lower the learning rate (it was {rate:G4}); nothing was exported, {kept}."));
     }
 
-    /// <summary>Resolves <see cref="Device"/> and <see cref="Replicas"/> and returns the session options for them.</summary>
-    private SessionOptions ResolveDevice()
-    {
-        Device = DeviceSelection.Resolve(options.Device);
-        Replicas = options.ReplicasFor(Device);
-        return DeviceSelection.CreateSessionOptions(Device, options.ThreadsPerReplica(Replicas), options.AllowTf32);
-    }
+    /// <summary>The session options for <see cref="Device"/> and <see cref="Replicas"/>.</summary>
+    private SessionOptions CreateSessionOptions() =>
+        DeviceSelection.CreateSessionOptions(Device, options.ThreadsPerReplica(Replicas), options.AllowTf32);
 
     private Checkpoint ResumePoint(string checkpointPath)
     {

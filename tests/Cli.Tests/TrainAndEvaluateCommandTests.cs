@@ -98,7 +98,7 @@ public sealed class TrainAndEvaluateCommandTests
     public void Train_TrainLimitAboveTheDataSetIsAUsageError()
     {
         RealFashionMnist.Require();
-        CliRun.Of("train", "--train-limit", "60001", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError("--train-limit 60001 is more than the 60,000 training images");
+        CliRun.Of("train", "--train-limit", "60001", "--data", DebianFashionMnist, "--run-dir", temporary.File("run"), "-o", temporary.File("m.onnx")).AssertUsageError("the first 60,001 training images, but Fashion-MNIST has 60,000");
         Assert.IsEmpty(Directory.GetFileSystemEntries(temporary.Path));
     }
 }

@@ -129,7 +129,7 @@ public sealed class BadInputMatrixTests
             Cli("train", "negative replicas", BadInput, "--replicas -1 is out of range; use 0 to 64", [.. fast, "--replicas", "-1"]),
             Cli("train", "label smoothing of 1", BadInput, "--label-smoothing 1 is out of range", [.. fast, "--label-smoothing", "1"]),
             Cli("train", "zero training images", BadInput, "training images", [.. fast, "--train-limit", "0"]),
-            Cli("train", "more training images than the data set", BadInput, "--train-limit 60001 is more than the 60,000 training images", [.. data, "--train-limit", "60001"]),
+            Cli("train", "more training images than the data set", BadInput, "the first 60,001 training images, but Fashion-MNIST has 60,000", [.. data, "--train-limit", "60001"]),
             Cli("train", "negative shift", BadInput, "--shift -1 is out of range; use 0 to 8", [.. fast, "--shift", "-1"]),
             Cli("train", "unknown device", BadInput, "tpu", [.. fast, "--device", "tpu"]),
             Cli("train", "CUDA without the GPU build", BadInput, "-p:OnnxRuntimeFlavor=Gpu", [.. fast, "--device", "cuda"]),
