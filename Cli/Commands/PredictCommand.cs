@@ -14,9 +14,6 @@ namespace LeNetOnnx.Cli.Commands;
 /// </summary>
 internal static class PredictCommand
 {
-    /// <summary>Top-k lines per input when <c>--top</c> is not given.</summary>
-    public const int DefaultTop = 3;
-
     /// <summary>Images taken from an IDX file given without a range: the first ten.</summary>
     public const int DefaultIdxImages = InputImages.DefaultIdxImages;
 
@@ -25,7 +22,7 @@ internal static class PredictCommand
     public static Command Create()
     {
         var model = new Option<FileInfo>("--model", "-m") { Description = "The ONNX model (a LeNetOnnx model: lenet build or lenet train).", Required = true };
-        var top = new Option<int>("--top", "-k") { Description = $"Classes listed per input, 1 to {LeNetClassifier.ClassCount}.", DefaultValueFactory = _ => DefaultTop };
+        var top = new Option<int>("--top", "-k") { Description = $"Classes listed per input, 1 to {LeNetClassifier.ClassCount}.", DefaultValueFactory = _ => PredictionJson.DefaultTop };
         top.Validators.Add(result =>
         {
             // A token that is not a number is reported by the parser itself.
@@ -148,12 +145,10 @@ internal static class PredictCommand
             for (int n = 0; n < images.Count; n++)
             {
                 int[] top = Top(probabilities, n, k);
-                float Probability(int label) => probabilities[(n * LeNetClassifier.ClassCount) + label];
+                ReadOnlySpan<float> scores = probabilities.AsSpan(n * LeNetClassifier.ClassCount, LeNetClassifier.ClassCount);
                 writer.WriteStartObject();
                 writer.WriteString("input", images[n].Name);
-                writer.WriteString("label", labels[top[0]]);
-                writer.WriteNumber("index", top[0]);
-                writer.WriteNumber("probability", Probability(top[0]));
+                PredictionJson.WriteBest(writer, labels, scores, top[0]);
                 writer.WriteBoolean("inverted", images[n].Inverted);
                 if (images[n].Conversion is { } conversion)
                 {
@@ -164,17 +159,7 @@ internal static class PredictCommand
                     writer.WriteNull("conversion");
                 }
 
-                writer.WriteStartArray("top");
-                foreach (int label in top)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("label", labels[label]);
-                    writer.WriteNumber("index", label);
-                    writer.WriteNumber("probability", Probability(label));
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
+                PredictionJson.WriteTop(writer, labels, scores, top);
                 writer.WriteEndObject();
             }
 

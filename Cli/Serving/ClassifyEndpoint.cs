@@ -29,9 +29,6 @@ internal sealed partial class ClassifyEndpoint(
     /// <summary>The route.</summary>
     public const string Route = "/v1/classify";
 
-    /// <summary>Classes listed under <c>top</c> when <c>?top=</c> is not given.</summary>
-    public const int DefaultTop = PredictCommand.DefaultTop;
-
     private const int Classes = LeNetClassifier.ClassCount;
 
     // Decoding a large picture takes tens of megabytes; at most one per core at a time.
@@ -209,7 +206,7 @@ internal sealed partial class ClassifyEndpoint(
         StringValues values = query["top"];
         if (values.Count == 0)
         {
-            return DefaultTop;
+            return PredictionJson.DefaultTop;
         }
 
         if (values.Count > 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out int top) || top is < 1 or > Classes)
@@ -344,20 +341,8 @@ internal sealed partial class ClassifyEndpoint(
     {
         Span<int> ranked = stackalloc int[top];
         LeNetClassifier.TopK(scores, ranked);
-        w.WriteString("label", classifier.Labels[label]);
-        w.WriteNumber("index", label);
-        w.WriteNumber("probability", scores[label]);
-        w.WriteStartArray("top");
-        foreach (int index in ranked)
-        {
-            w.WriteStartObject();
-            w.WriteString("label", classifier.Labels[index]);
-            w.WriteNumber("index", index);
-            w.WriteNumber("probability", scores[index]);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        PredictionJson.WriteBest(w, classifier.Labels, scores, label);
+        PredictionJson.WriteTop(w, classifier.Labels, scores, ranked);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Refused with {StatusCode}: {Reason}")]

@@ -88,7 +88,7 @@ public sealed partial class ServeTests
         Assert.AreEqual(images.Length, predictions.GetArrayLength());
         for (int n = 0; n < images.Length; n++)
         {
-            AssertMatches(classifier.Classify(test.Image(images[n])), predictions[n], classifier.Labels, top: ClassifyEndpoint.DefaultTop);
+            AssertMatches(classifier.Classify(test.Image(images[n])), predictions[n], classifier.Labels, top: PredictionJson.DefaultTop);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed partial class ServeTests
 
         for (int n = 0; n < images.Length; n++)
         {
-            AssertMatches(classifier.Classify(test.Image(images[n])), answers[n], classifier.Labels, top: ClassifyEndpoint.DefaultTop);
+            AssertMatches(classifier.Classify(test.Image(images[n])), answers[n], classifier.Labels, top: PredictionJson.DefaultTop);
         }
 
         string metrics = await server.Client.GetStringAsync("/metrics");
