@@ -123,7 +123,7 @@ public sealed partial class BatchingClassifier : IAsyncDisposable
         }
 
         BatchRequest request = Accept();
-        LeNetClassifier.Scale(pixels, request.Image);
+        PixelScale.Scale(pixels, request.Image);
         return Enqueue(request, cancellationToken);
     }
 

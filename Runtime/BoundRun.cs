@@ -61,7 +61,7 @@ internal sealed class BoundRun : IDisposable
     public void Write(ReadOnlySpan<float> images) => images.CopyTo(Images);
 
     /// <summary>Writes images given as raw 0..255 pixels into <see cref="Images"/> as pixel/255, from its first image on.</summary>
-    public void Write(ReadOnlySpan<byte> images) => LeNetClassifier.Scale(images, Images);
+    public void Write(ReadOnlySpan<byte> images) => PixelScale.Scale(images, Images);
 
     /// <summary>Runs the session on <see cref="Images"/>, filling <see cref="Logits"/> and <see cref="Probabilities"/>.</summary>
     public void Run(InferenceSession session, RunOptions options) => session.RunWithBinding(options, binding);

@@ -141,11 +141,7 @@ internal static partial class InputImages
             for (int i = 0; i < images.Length; i++)
             {
                 float[] image = new float[LeNetClassifier.PixelsPerImage];
-                ReadOnlySpan<byte> source = pixels.AsSpan(i * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage);
-                for (int p = 0; p < image.Length; p++)
-                {
-                    image[p] = source[p] / 255f;
-                }
+                PixelScale.Scale(pixels.AsSpan(i * LeNetClassifier.PixelsPerImage, LeNetClassifier.PixelsPerImage), image);
 
                 images[i] = new PreparedImage(string.Create(CultureInfo.InvariantCulture, $"{path}:{start + i}"), image, Inverted: false, Conversion: null);
             }

@@ -223,7 +223,7 @@ internal static class PictureConversion
         {
             for (int x = 0; x < w; x++)
             {
-                canvas[((top + y) * Size) + left + x] = Math.Clamp(fitted[(y * w) + x], 0f, 255f) / 255f;
+                canvas[((top + y) * Size) + left + x] = PixelScale.Of(Math.Clamp(fitted[(y * w) + x], 0f, PixelScale.Maximum));
             }
         }
 

@@ -139,8 +139,7 @@ internal sealed class PixelRequest
                 throw HttpError.BadRequest(string.Create(CultureInfo.InvariantCulture, $"{image}[{count}] is {text}, outside 0..255."));
             }
 
-            // The same value as LeNetClassifier's own byte conversion (pixel / 255f).
-            target[count++] = (float)value / 255f;
+            target[count++] = PixelScale.Of((float)value);
         }
 
         if (count != LeNetClassifier.PixelsPerImage)

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using LeNetOnnx.Runtime;
 
 namespace LeNetOnnx.Trainer.Data;
 
@@ -139,10 +139,7 @@ public sealed class Batcher
             }
             else
             {
-                // Vectorised, and the same floats as the table: each is the correctly rounded
-                // quotient of an exactly converted integer by 255.
-                TensorPrimitives.ConvertTruncating<byte, float>(source, destination);
-                TensorPrimitives.Divide(destination, 255f, destination);
+                PixelScale.Scale(source, destination);
             }
 
             labels[k] = allLabels[example];
@@ -158,15 +155,13 @@ public sealed class Batcher
         }
     }
 
-    // Augmentation reads pixels one by one through this table. A division, not a multiply:
-    // x * (1/255f) and x / 255f differ in the last bit for some x, and the contract (and
-    // PyTorch's ToTensor) divides.
+    // Augmentation reads pixels one by one through this table.
     private static float[] CreateScale()
     {
         float[] table = new float[256];
         for (int i = 0; i < table.Length; i++)
         {
-            table[i] = i / 255f;
+            table[i] = PixelScale.Of(i);
         }
 
         return table;

@@ -6,6 +6,7 @@ using System.Text.Json;
 using LeNetOnnx.Builder.IO;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Trainer.Data;
+using LeNetOnnx.Runtime;
 using LeNetOnnx.Trainer.Loop;
 using Microsoft.ML.OnnxRuntime;
 
@@ -56,10 +57,7 @@ public static class TrainedModelExport
     {
         int count = Math.Min(ReferenceImages, test.Count);
         float[] images = new float[count * test.PixelsPerImage];
-        for (int i = 0; i < images.Length; i++)
-        {
-            images[i] = test.Images.Span[i] / 255f;
-        }
+        PixelScale.Scale(test.Images.Span[..images.Length], images);
 
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
