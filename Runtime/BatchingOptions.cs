@@ -8,13 +8,13 @@ namespace LeNetOnnx.Runtime;
 public sealed record BatchingOptions
 {
     /// <summary>The largest <see cref="MaxBatchSize"/> accepted: 4096.</summary>
-    public const int MaxMaxBatchSize = 4096;
+    public const int LargestMaxBatchSize = 4096;
 
     /// <summary>The longest <see cref="MaxDelay"/> accepted: one second.</summary>
-    public static readonly TimeSpan MaxMaxDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan LongestMaxDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The most images run together, 1 to <see cref="MaxMaxBatchSize"/>. Default 32: past a few
+    /// The most images run together, 1 to <see cref="LargestMaxBatchSize"/>. Default 32: past a few
     /// dozen LeNet-5 images a larger batch barely lowers the cost per image but raises the latency
     /// of all of them, and with many callers a smaller cap lets one batch gather while another runs.
     /// </summary>
@@ -22,7 +22,7 @@ public sealed record BatchingOptions
 
     /// <summary>
     /// How long the first request of a batch may wait for more to join it, counted from when it
-    /// was accepted, from zero to <see cref="MaxMaxDelay"/>; the batch runs as soon as it is full.
+    /// was accepted, from zero to <see cref="LongestMaxDelay"/>; the batch runs as soon as it is full.
     /// Default 0: the worker runs whatever is queued the moment it is free, so batches grow with
     /// the load on their own (requests queue while a batch runs) and a caller is never held back
     /// for others that may not come. A delay pays only when many callers arrive in bursts: every
@@ -42,12 +42,12 @@ public sealed record BatchingOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     internal void Validate()
     {
-        if (MaxBatchSize is < 1 or > MaxMaxBatchSize)
+        if (MaxBatchSize is < 1 or > LargestMaxBatchSize)
         {
-            OutOfRange(nameof(MaxBatchSize), MaxBatchSize, $"1 to {MaxMaxBatchSize} images");
+            OutOfRange(nameof(MaxBatchSize), MaxBatchSize, $"1 to {LargestMaxBatchSize} images");
         }
 
-        if (MaxDelay < TimeSpan.Zero || MaxDelay > MaxMaxDelay)
+        if (MaxDelay < TimeSpan.Zero || MaxDelay > LongestMaxDelay)
         {
             OutOfRange(nameof(MaxDelay), MaxDelay, "0 to 1 second (00:00:00 to 00:00:01)");
         }

@@ -48,9 +48,10 @@ public sealed partial class LeNetClassifier : IDisposable
     private readonly BoundRunPool runs;
     private readonly int batchSlices;
 
-    // Images per slice a split batch aims at, and the most slices one batch is cut into.
+    // Images per slice a split batch aims at, and the most slices one batch is cut into (a batch
+    // larger than MaxSlices × SliceImages gets larger slices).
     private const int SliceImages = 64;
-    private const int MaxSlices = 64;
+    private const int MaxSlices = LeNetClassifierOptions.MaxBatchSlices;
 
     // Rented by one splitting call at a time (a lock on it); null when batches are never split.
     private readonly SlicedRun? sliced;
@@ -58,7 +59,7 @@ public sealed partial class LeNetClassifier : IDisposable
     private LeNetClassifier(InferenceSession session, bool firstLayerRewritten, LeNetClassifierOptions options, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
         batchSlices = options.BatchSlices;
-        sliced = batchSlices > 1 ? new SlicedRun(Math.Max(batchSlices, MaxSlices), helperThreads: batchSlices - 1, options.SliceSpinTime) : null;
+        sliced = batchSlices > 1 ? new SlicedRun(MaxSlices, helperThreads: batchSlices - 1, options.SliceSpinTime) : null;
         this.session = session;
         runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         runs = new BoundRunPool(session);

@@ -27,6 +27,18 @@ public sealed class Node
     /// <summary>The attributes, sorted by name (ordinal).</summary>
     public IReadOnlyDictionary<string, AttributeValue> Attributes { get; }
 
+    /// <summary>The ints attribute <paramref name="attribute"/>, or <paramref name="fallback"/> (the operator's default) when the node does not set it.</summary>
+    public long[] IntsAttribute(string attribute, long[] fallback) =>
+        Attributes.TryGetValue(attribute, out AttributeValue? value) ? [.. value.Ints] : fallback;
+
+    /// <summary>The int attribute <paramref name="attribute"/>, or <paramref name="fallback"/> when the node does not set it.</summary>
+    public long IntAttribute(string attribute, long fallback) =>
+        Attributes.TryGetValue(attribute, out AttributeValue? value) ? value.Int : fallback;
+
+    /// <summary>The float attribute <paramref name="attribute"/>, or <paramref name="fallback"/> when the node does not set it.</summary>
+    public float FloatAttribute(string attribute, float fallback) =>
+        Attributes.TryGetValue(attribute, out AttributeValue? value) ? value.Float : fallback;
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Name}: {OpType}({string.Join(", ", Inputs.Select(i => i?.Name ?? ""))}) -> {string.Join(", ", Outputs.Select(o => o.Name))}";

@@ -36,9 +36,9 @@ internal static class BenchCommand
         // The bench measures many callers at once, so it lets a batch wait 1 ms to fill, where the
         // library's default (for callers that may be few) runs whatever is queued at once.
         var maxBatch = new Option<int>("--max-batch") { Description = "Batching front: largest batch it forms.", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
-        maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.MaxMaxBatchSize));
+        maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.LargestMaxBatchSize));
         var maxDelay = new Option<double>("--max-delay-ms") { Description = "Batching front: longest wait for a batch to fill, in ms (the library's default is 0).", DefaultValueFactory = _ => 1.0 };
-        maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.MaxMaxDelay.TotalMilliseconds));
+        maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.LongestMaxDelay.TotalMilliseconds));
         var seconds = new Option<double>("--seconds") { Description = "Duration of each inference measurement.", DefaultValueFactory = _ => 3.0 };
         seconds.Validators.Add(r =>
         {

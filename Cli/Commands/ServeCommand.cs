@@ -26,8 +26,8 @@ internal static class ServeCommand
         };
         var queue = new Option<int>("--queue") { Description = "Single images that may wait for a batch; beyond them requests get 503 with Retry-After.", DefaultValueFactory = _ => new BatchingOptions().QueueCapacity };
         var maxRequestBytes = new Option<long>("--max-request-bytes") { Description = "The largest request body accepted; larger ones get 413.", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBytes };
-        maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.MaxMaxBatchSize));
-        maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.MaxMaxDelay.TotalMilliseconds));
+        maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.LargestMaxBatchSize));
+        maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.LongestMaxDelay.TotalMilliseconds));
         queue.Validators.Add(r => CommonOptions.InRange(r, 1, int.MaxValue));
         maxRequestBytes.Validators.Add(r => CommonOptions.InRange(r, 1, long.MaxValue));
         var command = new Command("serve", "Serve a model over HTTP: POST /v1/classify (PNG, JPEG or JSON pixels), GET /healthz, GET /metrics (Prometheus).")

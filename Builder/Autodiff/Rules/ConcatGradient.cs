@@ -10,7 +10,7 @@ internal sealed class ConcatGradient : IGradientRule
     public void Backward(GradientContext context, Node node)
     {
         Value y = node.Outputs[0];
-        int axis = y.Shape.NormalizeAxis((int)Unbroadcast.Int(node, "axis", 0));
+        int axis = y.Shape.NormalizeAxis((int)node.IntAttribute("axis", 0));
         Value dy = context.GradientOf(y);
         long offset = 0;
         foreach (Value? input in node.Inputs)

@@ -20,10 +20,10 @@ internal sealed class ConvGradient : IGradientRule
         Value x = node.Inputs[0]!;
         Value w = node.Inputs[1]!;
         Value? bias = node.Inputs.Count > 2 ? node.Inputs[2] : null;
-        long[] pads = Unbroadcast.Ints(node, "pads", [0, 0, 0, 0]);
-        long[] strides = Unbroadcast.Ints(node, "strides", [1, 1]);
-        long[] dilations = Unbroadcast.Ints(node, "dilations", [1, 1]);
-        if (Unbroadcast.Int(node, "group", 1) != 1 || !WindowsTile(x, w, pads, strides, dilations))
+        long[] pads = node.IntsAttribute("pads", [0, 0, 0, 0]);
+        long[] strides = node.IntsAttribute("strides", [1, 1]);
+        long[] dilations = node.IntsAttribute("dilations", [1, 1]);
+        if (node.IntAttribute("group", 1) != 1 || !WindowsTile(x, w, pads, strides, dilations))
         {
             throw Unbroadcast.Unsupported(node, "group 1 and windows that reach the last input row and column (padded size − window span divisible by the stride)");
         }

@@ -10,12 +10,12 @@ internal sealed class GemmGradient : IGradientRule
     public void Backward(GradientContext context, Node node)
     {
         Graph g = context.Graph;
-        if (Unbroadcast.Int(node, "transA", 0) != 0 || Unbroadcast.Float(node, "alpha", 1f) != 1f || Unbroadcast.Float(node, "beta", 1f) != 1f)
+        if (node.IntAttribute("transA", 0) != 0 || node.FloatAttribute("alpha", 1f) != 1f || node.FloatAttribute("beta", 1f) != 1f)
         {
             throw Unbroadcast.Unsupported(node, "transA = 0, alpha = 1 and beta = 1");
         }
 
-        bool transB = Unbroadcast.Int(node, "transB", 0) != 0;
+        bool transB = node.IntAttribute("transB", 0) != 0;
         Value a = node.Inputs[0]!;
         Value b = node.Inputs[1]!;
         Value? c = node.Inputs.Count > 2 ? node.Inputs[2] : null;

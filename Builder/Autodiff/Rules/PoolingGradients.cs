@@ -51,11 +51,11 @@ internal static class PoolWindow
 {
     public static int Tiling(Node node, Value x, Value y, bool requireExact = true)
     {
-        long[] kernel = Unbroadcast.Ints(node, "kernel_shape", []);
-        long[] strides = Unbroadcast.Ints(node, "strides", [1, 1]);
-        long[] pads = Unbroadcast.Ints(node, "pads", [0, 0, 0, 0]);
+        long[] kernel = node.IntsAttribute("kernel_shape", []);
+        long[] strides = node.IntsAttribute("strides", [1, 1]);
+        long[] pads = node.IntsAttribute("pads", [0, 0, 0, 0]);
         bool square = kernel.Length == 2 && kernel[0] == kernel[1] && strides.SequenceEqual(kernel);
-        if (!square || pads.Any(p => p != 0) || Unbroadcast.Int(node, "ceil_mode", 0) != 0)
+        if (!square || pads.Any(p => p != 0) || node.IntAttribute("ceil_mode", 0) != 0)
         {
             throw Unbroadcast.Unsupported(node, "square windows with stride equal to the window, no padding and ceil_mode 0");
         }

@@ -15,7 +15,7 @@ internal sealed class ReduceSumGradient : IGradientRule
     public void Backward(GradientContext context, Node node)
     {
         Value x = node.Inputs[0]!;
-        bool keepDims = Unbroadcast.Int(node, "keepdims", 1) != 0;
+        bool keepDims = node.IntAttribute("keepdims", 1) != 0;
         bool allAxes = node.Inputs.Count < 2 || node.Inputs[1] is null;
         if (!keepDims && !allAxes)
         {

@@ -31,7 +31,7 @@ internal sealed class TransposeGradient : IGradientRule
     public void Backward(GradientContext context, Node node)
     {
         Value x = node.Inputs[0]!;
-        long[] perm = Unbroadcast.Ints(node, "perm", [.. Enumerable.Range(0, x.Shape.Rank).Reverse().Select(i => (long)i)]);
+        long[] perm = node.IntsAttribute("perm", [.. Enumerable.Range(0, x.Shape.Rank).Reverse().Select(i => (long)i)]);
         long[] inverse = new long[perm.Length];
         for (int i = 0; i < perm.Length; i++)
         {

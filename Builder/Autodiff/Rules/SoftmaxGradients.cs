@@ -12,7 +12,7 @@ internal sealed class SoftmaxGradient : IGradientRule
         Graph g = context.Graph;
         Value y = node.Outputs[0];
         Value dy = context.GradientOf(y);
-        long axis = Unbroadcast.Int(node, "axis", -1);
+        long axis = node.IntAttribute("axis", -1);
         Value dot = g.ReduceSum(g.Mul(dy, y), [axis], keepDims: true);
         context.AddGradient(node.Inputs[0]!, g.Mul(y, g.Sub(dy, dot), name: context.GradientName(node.Inputs[0]!)));
     }

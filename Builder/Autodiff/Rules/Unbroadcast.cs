@@ -33,15 +33,6 @@ internal static class Unbroadcast
             : throw new GraphBuildException($"Cannot sum the gradient '{gradient.Name}' {gradient.Shape} to the shape {target}: it is not known at build time.");
     }
 
-    public static long[] Ints(Node node, string attribute, long[] fallback) =>
-        node.Attributes.TryGetValue(attribute, out AttributeValue? value) ? [.. value.Ints] : fallback;
-
-    public static long Int(Node node, string attribute, long fallback) =>
-        node.Attributes.TryGetValue(attribute, out AttributeValue? value) ? value.Int : fallback;
-
-    public static float Float(Node node, string attribute, float fallback) =>
-        node.Attributes.TryGetValue(attribute, out AttributeValue? value) ? value.Float : fallback;
-
     public static GraphBuildException Unsupported(Node node, string what) =>
         new($"The gradient of {node.OpType} (node '{node.Name}') supports {what} only.");
 }
