@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LeNetOnnx.Builder;
+using LeNetOnnx.Builder.IO;
 using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Cli.Commands;
@@ -44,7 +46,7 @@ internal static class LenetApp
     /// <summary>The exit code and the one line a failure earns; only bugs mention their type.</summary>
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
-        UsageException or ArgumentException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
+        UsageException or InvalidOptionException or OutputPathException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
             or DataSetException or DataSetDownloadException or TrainingException or ExecutionDeviceException
             => (ExitCodes.BadInput, e.Message),
         TrainingDivergedException => (ExitCodes.Diverged, e.Message),

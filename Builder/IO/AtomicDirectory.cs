@@ -12,20 +12,20 @@ public static class AtomicDirectory
     public static void Write(string path, IReadOnlyList<KeyValuePair<string, byte[]>> files)
     {
         string target = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
-        string parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Cannot write '{target}': it has no parent directory.");
+        string parent = Path.GetDirectoryName(target) ?? throw new OutputPathException($"Cannot write '{target}': it has no parent directory.");
         if (!Directory.Exists(parent))
         {
-            throw new ArgumentException($"Cannot write '{target}': the directory '{parent}' does not exist.");
+            throw new OutputPathException($"Cannot write '{target}': the directory '{parent}' does not exist.");
         }
 
         if (File.Exists(target))
         {
-            throw new ArgumentException($"Cannot write '{target}': it is a file; give the path of a new or empty directory.");
+            throw new OutputPathException($"Cannot write '{target}': it is a file; give the path of a new or empty directory.");
         }
 
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
-            throw new ArgumentException($"Cannot write '{target}': the directory exists and is not empty; give a new or empty directory.");
+            throw new OutputPathException($"Cannot write '{target}': the directory exists and is not empty; give a new or empty directory.");
         }
 
         StaleTemporaries.Remove(target);

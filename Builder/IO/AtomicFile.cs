@@ -18,17 +18,17 @@ public static class AtomicFile
         string directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"'{path}' has no parent directory.");
         if (!Directory.Exists(directory))
         {
-            throw new ArgumentException($"Cannot write '{fullPath}': the directory '{directory}' does not exist.");
+            throw new OutputPathException($"Cannot write '{fullPath}': the directory '{directory}' does not exist.");
         }
 
         if (Directory.Exists(fullPath))
         {
-            throw new ArgumentException($"Cannot write '{fullPath}': it is a directory; give the path of a file.");
+            throw new OutputPathException($"Cannot write '{fullPath}': it is a directory; give the path of a file.");
         }
 
         if (FileSystemEntryKind.IsSpecial(fullPath))
         {
-            throw new ArgumentException($"Cannot write '{fullPath}': it is not a regular file (a device, pipe or socket); give the path of a file.");
+            throw new OutputPathException($"Cannot write '{fullPath}': it is not a regular file (a device, pipe or socket); give the path of a file.");
         }
 
         StaleTemporaries.Remove(fullPath);

@@ -82,5 +82,5 @@ public static class LeNetVariants
     public static LeNetOptions Get(string name) =>
         TryGet(name, out LeNetOptions options)
             ? options
-            : throw new ArgumentException($"Unknown variant '{name}'. Valid variants: {string.Join(", ", Names)}.", nameof(name));
+            : throw new InvalidOptionException($"Unknown variant '{name}'. Valid variants: {string.Join(", ", Names)}.", nameof(name));
 }

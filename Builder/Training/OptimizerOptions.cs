@@ -63,7 +63,7 @@ public sealed record OptimizerOptions
         "adam" => OptimizerKind.Adam,
         "adamw" => OptimizerKind.AdamW,
         "keras-adam" => OptimizerKind.KerasAdam,
-        _ => throw new ArgumentException($"Unknown optimizer '{name}'; use {string.Join(", ", Names)}."),
+        _ => throw new InvalidOptionException($"Unknown optimizer '{name}'; use {string.Join(", ", Names)}."),
     };
 
     /// <summary>Default options of an optimizer as its library has them, with <paramref name="learningRate"/>.</summary>
@@ -118,7 +118,7 @@ public sealed record OptimizerOptions
     {
         if (!condition)
         {
-            throw new ArgumentException($"Invalid optimizer options: {message}.");
+            throw new InvalidOptionException($"Invalid optimizer options: {message}.");
         }
     }
 

@@ -27,7 +27,7 @@ public readonly record struct TrainingLoss
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad value.</summary>
     public TrainingLoss Validate() => LabelSmoothing is >= 0 and < 1
         ? this
-        : throw new ArgumentException($"Label smoothing must be 0 to below 1, got {LabelSmoothing.ToString(CultureInfo.InvariantCulture)}.");
+        : throw new InvalidOptionException($"Label smoothing must be 0 to below 1, got {LabelSmoothing.ToString(CultureInfo.InvariantCulture)}.");
 
     /// <summary>The loss's choices as metadata pairs (none for plain cross-entropy of the logits).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Describe()

@@ -1,3 +1,5 @@
+using LeNetOnnx.Builder;
+
 namespace LeNetOnnx.Trainer.Data;
 
 /// <summary>
@@ -60,7 +62,7 @@ public static class DataSetCatalog
                 progress?.Report(new DataSetProgress(DataSetProgressKind.Found, null, null, 0, null, directory));
                 return Task.FromResult(splits);
             default:
-                throw new ArgumentException($"Unknown data set '{name}'; use one of: {string.Join(", ", Names)}.", nameof(name));
+                throw new InvalidOptionException($"Unknown data set '{name}'; use one of: {string.Join(", ", Names)}.", nameof(name));
         }
     }
 }

@@ -1,3 +1,4 @@
+using LeNetOnnx.Builder;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
@@ -111,5 +112,5 @@ public static class Recipes
     /// <summary>A recipe by name, or an error listing the names.</summary>
     public static TrainingRecipe Get(string name) =>
         All.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown recipe '{name}'; use one of: {string.Join(", ", Names)}.");
+        ?? throw new InvalidOptionException($"Unknown recipe '{name}'; use one of: {string.Join(", ", Names)}.");
 }

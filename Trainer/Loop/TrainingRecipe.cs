@@ -1,3 +1,4 @@
+using LeNetOnnx.Builder;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
@@ -66,30 +67,30 @@ public sealed record TrainingRecipe
         Optimizer.Validate();
         if (BatchSize is < 1 or > 65_536)
         {
-            throw new ArgumentException($"The batch size must be 1 to 65,536, got {BatchSize}.");
+            throw new InvalidOptionException($"The batch size must be 1 to 65,536, got {BatchSize}.");
         }
 
         if (Epochs is < 1 or > 10_000)
         {
-            throw new ArgumentException($"The number of epochs must be 1 to 10,000, got {Epochs}.");
+            throw new InvalidOptionException($"The number of epochs must be 1 to 10,000, got {Epochs}.");
         }
 
         Loss.Validate();
         if (LossDivisor is < 1 or > 65_536)
         {
-            throw new ArgumentException($"The loss divisor must be 1 to 65,536, got {LossDivisor}.");
+            throw new InvalidOptionException($"The loss divisor must be 1 to 65,536, got {LossDivisor}.");
         }
 
         if (RunningLossInterval is < 1)
         {
-            throw new ArgumentException($"The running loss interval must be at least 1 batch, got {RunningLossInterval}.");
+            throw new InvalidOptionException($"The running loss interval must be at least 1 batch, got {RunningLossInterval}.");
         }
 
         if (TrainImages is < 1)
         {
-            throw new ArgumentException($"The number of training images must be at least 1, got {TrainImages}.");
+            throw new InvalidOptionException($"The number of training images must be at least 1, got {TrainImages}.");
         }
 
-        return DataSetCatalog.Contains(DataSet) ? this : throw new ArgumentException($"Unknown data set '{DataSet}'; use one of: {string.Join(", ", DataSetCatalog.Names)}.");
+        return DataSetCatalog.Contains(DataSet) ? this : throw new InvalidOptionException($"Unknown data set '{DataSet}'; use one of: {string.Join(", ", DataSetCatalog.Names)}.");
     }
 }

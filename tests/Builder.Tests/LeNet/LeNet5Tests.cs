@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LeNetOnnx.Builder;
 using LeNetOnnx.Builder.Ir;
 using LeNetOnnx.Builder.LeNet;
 
@@ -210,7 +211,7 @@ public sealed class LeNet5Tests
     [TestMethod]
     public void LeNetVariants_UnknownNameListsTheValidOnes()
     {
-        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => LeNetVariants.Get("lenet-6"));
+        ArgumentException e = Assert.ThrowsExactly<InvalidOptionException>(() => LeNetVariants.Get("lenet-6"));
         StringAssert.Contains(e.Message, "classic, relu-max, tanh-max, sigmoid-max, original, modern");
     }
 

@@ -1,3 +1,4 @@
+using LeNetOnnx.Builder;
 using LeNetOnnx.Tests;
 using LeNetOnnx.Trainer.Data;
 
@@ -65,7 +66,7 @@ public sealed class IdxDirectoryTests
     {
         DataSetException e = await Assert.ThrowsExactlyAsync<DataSetException>(() => DataSetCatalog.LoadAsync("idx", new DataDirectorySearch { CurrentDirectory = "/" }, downloader: null));
         StringAssert.Contains(e.Message, "--data DIR");
-        await Assert.ThrowsExactlyAsync<ArgumentException>(() => DataSetCatalog.LoadAsync("cifar", new DataDirectorySearch { CurrentDirectory = "/" }, downloader: null));
+        await Assert.ThrowsExactlyAsync<InvalidOptionException>(() => DataSetCatalog.LoadAsync("cifar", new DataDirectorySearch { CurrentDirectory = "/" }, downloader: null));
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using LeNetOnnx.Builder;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Loop;
@@ -37,8 +38,8 @@ public sealed class RecipeOverridesTests
         Assert.AreEqual(9UL, best.Augmentation.Seed);
         Assert.AreEqual(0.2, best.Loss.LabelSmoothing);
         Assert.AreEqual("classic", best.Variant.Variant);
-        Assert.ThrowsExactly<ArgumentException>(() => new RecipeOverrides { DataSet = "cifar" }.ApplyTo(Recipes.D2l));
-        Assert.ThrowsExactly<ArgumentException>(() => new RecipeOverrides { LabelSmoothing = 1 }.ApplyTo(Recipes.D2l));
+        Assert.ThrowsExactly<InvalidOptionException>(() => new RecipeOverrides { DataSet = "cifar" }.ApplyTo(Recipes.D2l));
+        Assert.ThrowsExactly<InvalidOptionException>(() => new RecipeOverrides { LabelSmoothing = 1 }.ApplyTo(Recipes.D2l));
     }
 
     [TestMethod]

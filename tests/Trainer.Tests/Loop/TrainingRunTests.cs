@@ -1,3 +1,5 @@
+using LeNetOnnx.Builder;
+using LeNetOnnx.Builder.IO;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Tests;
@@ -177,7 +179,7 @@ public sealed class TrainingRunTests
         // A directory under the metrics file's name makes its write fail, as a kill between the
         // epoch's two writes would cut it short.
         Directory.CreateDirectory(dir.File(TrainingRun.MetricsFileName));
-        Assert.ThrowsExactly<ArgumentException>(() => Run(dir.Path));
+        Assert.ThrowsExactly<OutputPathException>(() => Run(dir.Path));
         Assert.IsFalse(File.Exists(dir.File(TrainingRun.CheckpointFileName)), "a checkpoint of epoch 1 without its metrics line would lose that line on resume");
 
         Directory.Delete(dir.File(TrainingRun.MetricsFileName));
@@ -226,7 +228,7 @@ public sealed class TrainingRunTests
 
         var whole = new TrainingRun(Recipe, Data, new TrainingRunOptions { RunDirectory = dir.Path, Resume = true, Device = ExecutionDevice.Cpu, Threads = 1 });
         StringAssert.Contains(Assert.ThrowsExactly<TrainingException>(() => whole.Run()).Message, "another recipe");
-        Assert.ThrowsExactly<ArgumentException>(() => (Recipe with { TrainImages = 0 }).Validate());
+        Assert.ThrowsExactly<InvalidOptionException>(() => (Recipe with { TrainImages = 0 }).Validate());
     }
 
     private static TrainingOutcome Run(string directory, int? stopAfter = null, bool resume = false) => Run(Recipe, directory, stopAfter, resume);
