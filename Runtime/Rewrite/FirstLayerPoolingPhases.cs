@@ -22,13 +22,6 @@ namespace LeNetOnnx.Runtime.Rewrite;
 /// </remarks>
 internal static class FirstLayerPoolingPhases
 {
-    private const int GraphNode = 1;
-    private const int GraphInitializer = 5;
-    private const int GraphValueInfo = 13;
-    private const int ModelGraph = 7;
-    private const int AttributeTypeInts = 7;
-    private const int TensorDataTypeFloat = 1;
-
     /// <summary>The rewritten model, or null when the model's first layer does not have the shape this rewrite needs.</summary>
     /// <param name="model">The model's bytes, already screened (well-formed, no external data).</param>
     /// <param name="imageInput">The name of the image input, <c>[N, 1, 28, 28]</c> by the contract.</param>
@@ -54,13 +47,13 @@ internal static class FirstLayerPoolingPhases
         {
             if (field == layer.Conv.Field)
             {
-                graphWriter.WriteMessage(GraphNode, ConvNode(layer.Conv.Name, [imageInput, weightName, biasName], layer.Conv.Outputs[0], kernel, stride: 2, layer.Pad));
+                graphWriter.WriteMessage(OnnxFields.Graph.Node, ConvNode(layer.Conv.Name, [imageInput, weightName, biasName], layer.Conv.Outputs[0], kernel, stride: 2, layer.Pad));
             }
             else if (field == layer.Pool.Field)
             {
-                graphWriter.WriteMessage(GraphNode, ConvNode(layer.Pool.Name, [layer.PoolInput, meanName], layer.Pool.Outputs[0], 1, stride: 1, pad: 0));
+                graphWriter.WriteMessage(OnnxFields.Graph.Node, ConvNode(layer.Pool.Name, [layer.PoolInput, meanName], layer.Pool.Outputs[0], 1, stride: 1, pad: 0));
             }
-            else if (field.Number != GraphValueInfo)
+            else if (field.Number != OnnxFields.Graph.ValueInfo)
             {
                 // Shapes recorded for the layer's values would now be wrong; the rest stay as written.
                 graphWriter.WriteRaw(model.Slice(field.Start, field.Length));
@@ -69,16 +62,16 @@ internal static class FirstLayerPoolingPhases
 
         (float[] weights, float[] bias, float[] mean) = Parameters(layer, kernel);
         int channels = layer.Channels;
-        graphWriter.WriteMessage(GraphInitializer, FloatTensor(weightName, [4 * channels, 1, kernel, kernel], weights));
-        graphWriter.WriteMessage(GraphInitializer, FloatTensor(biasName, [4 * channels], bias));
-        graphWriter.WriteMessage(GraphInitializer, FloatTensor(meanName, [channels, 4 * channels, 1, 1], mean));
+        graphWriter.WriteMessage(OnnxFields.Graph.Initializer, FloatTensor(weightName, [4 * channels, 1, kernel, kernel], weights));
+        graphWriter.WriteMessage(OnnxFields.Graph.Initializer, FloatTensor(biasName, [4 * channels], bias));
+        graphWriter.WriteMessage(OnnxFields.Graph.Initializer, FloatTensor(meanName, [channels, 4 * channels, 1, 1], mean));
 
         var modelWriter = new ProtoWireWriter();
         for (int i = 0; i <= graph.ModelFields.Count; i++)
         {
             if (i == graph.GraphPosition)
             {
-                modelWriter.WriteMessage(ModelGraph, graphWriter);
+                modelWriter.WriteMessage(OnnxFields.Model.Graph, graphWriter);
             }
 
             if (i < graph.ModelFields.Count)
@@ -212,7 +205,7 @@ internal static class FirstLayerPoolingPhases
     private static InitializerView? ConstantFloats(OnnxGraphView graph, string name)
     {
         if (!graph.Initializers.TryGetValue(name, out InitializerView? tensor) || graph.Inputs.ContainsKey(name)
-            || tensor.DataType != TensorDataTypeFloat || tensor.Floats is null)
+            || tensor.DataType != OnnxFields.Tensor.DataTypeFloat || tensor.Floats is null)
         {
             return null;
         }
@@ -236,32 +229,32 @@ internal static class FirstLayerPoolingPhases
         var node = new ProtoWireWriter();
         foreach (string input in inputs)
         {
-            node.WriteStringField(1, input);
+            node.WriteStringField(OnnxFields.Node.Input, input);
         }
 
-        node.WriteStringField(2, output);
+        node.WriteStringField(OnnxFields.Node.Output, output);
         if (name.Length > 0)
         {
-            node.WriteStringField(3, name);
+            node.WriteStringField(OnnxFields.Node.Name, name);
         }
 
-        node.WriteStringField(4, "Conv");
-        node.WriteMessage(5, IntsAttribute("kernel_shape", [kernel, kernel]));
-        node.WriteMessage(5, IntsAttribute("strides", [stride, stride]));
-        node.WriteMessage(5, IntsAttribute("pads", [pad, pad, pad, pad]));
+        node.WriteStringField(OnnxFields.Node.OpType, "Conv");
+        node.WriteMessage(OnnxFields.Node.Attribute, IntsAttribute("kernel_shape", [kernel, kernel]));
+        node.WriteMessage(OnnxFields.Node.Attribute, IntsAttribute("strides", [stride, stride]));
+        node.WriteMessage(OnnxFields.Node.Attribute, IntsAttribute("pads", [pad, pad, pad, pad]));
         return node;
     }
 
     private static ProtoWireWriter IntsAttribute(string name, long[] values)
     {
         var attribute = new ProtoWireWriter();
-        attribute.WriteStringField(1, name);
+        attribute.WriteStringField(OnnxFields.Attribute.Name, name);
         foreach (long value in values)
         {
-            attribute.WriteVarintField(8, value);
+            attribute.WriteVarintField(OnnxFields.Attribute.Ints, value);
         }
 
-        attribute.WriteVarintField(20, AttributeTypeInts);
+        attribute.WriteVarintField(OnnxFields.Attribute.Type, OnnxFields.Attribute.TypeInts);
         return attribute;
     }
 
@@ -270,18 +263,18 @@ internal static class FirstLayerPoolingPhases
         var tensor = new ProtoWireWriter();
         foreach (long dim in dims)
         {
-            tensor.WriteVarintField(1, dim);
+            tensor.WriteVarintField(OnnxFields.Tensor.Dims, dim);
         }
 
-        tensor.WriteVarintField(2, TensorDataTypeFloat);
-        tensor.WriteStringField(8, name);
+        tensor.WriteVarintField(OnnxFields.Tensor.DataType, OnnxFields.Tensor.DataTypeFloat);
+        tensor.WriteStringField(OnnxFields.Tensor.Name, name);
         byte[] raw = new byte[values.Length * sizeof(float)];
         for (int i = 0; i < values.Length; i++)
         {
             System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), values[i]);
         }
 
-        tensor.WriteBytesField(9, raw);
+        tensor.WriteBytesField(OnnxFields.Tensor.RawData, raw);
         return tensor;
     }
 

@@ -33,13 +33,6 @@ internal sealed record InitializerView(RawField Field, string Name, long[] Dims,
 /// </summary>
 internal sealed class OnnxGraphView
 {
-    private const int ModelGraph = 7;
-    private const int GraphNode = 1;
-    private const int GraphInitializer = 5;
-    private const int GraphInput = 11;
-    private const int GraphOutput = 12;
-    private const int TensorDataTypeFloat = 1;
-
     private Dictionary<string, List<NodeView>>? consumers;
     private Dictionary<string, List<NodeView>>? producers;
 
@@ -77,7 +70,7 @@ internal sealed class OnnxGraphView
         int start = reader.Offset;
         while (reader.TryReadTag(out int field, out WireType wireType))
         {
-            if (field == ModelGraph && wireType == WireType.LengthDelimited && view.GraphPosition < 0)
+            if (field == OnnxFields.Model.Graph && wireType == WireType.LengthDelimited && view.GraphPosition < 0)
             {
                 view.GraphPosition = view.ModelFields.Count;
                 view.ReadGraph(reader.ReadMessage());
@@ -130,7 +123,7 @@ internal sealed class OnnxGraphView
         int start = graph.Offset;
         while (graph.TryReadTag(out int field, out WireType wireType))
         {
-            if (wireType != WireType.LengthDelimited || field is not (GraphNode or GraphInitializer or GraphInput or GraphOutput))
+            if (wireType != WireType.LengthDelimited || field is not (OnnxFields.Graph.Node or OnnxFields.Graph.Initializer or OnnxFields.Graph.Input or OnnxFields.Graph.Output))
             {
                 graph.Skip(wireType);
                 GraphFields.Add(new RawField(field, start, graph.Offset - start));
@@ -143,14 +136,14 @@ internal sealed class OnnxGraphView
             GraphFields.Add(raw);
             switch (field)
             {
-                case GraphNode:
+                case OnnxFields.Graph.Node:
                     Nodes.Add(ReadNode(message, raw));
                     break;
-                case GraphInitializer:
+                case OnnxFields.Graph.Initializer:
                     InitializerView tensor = ReadTensor(message, raw);
                     Initializers[tensor.Name] = tensor;
                     break;
-                case GraphInput:
+                case OnnxFields.Graph.Input:
                     Inputs[NameOf(message)] = raw;
                     break;
                 default:
@@ -174,23 +167,23 @@ internal sealed class OnnxGraphView
         {
             switch (field, wireType)
             {
-                case (1, WireType.LengthDelimited):
+                case (OnnxFields.Node.Input, WireType.LengthDelimited):
                     inputs.Add(node.ReadString());
                     break;
-                case (2, WireType.LengthDelimited):
+                case (OnnxFields.Node.Output, WireType.LengthDelimited):
                     outputs.Add(node.ReadString());
                     break;
-                case (3, WireType.LengthDelimited):
+                case (OnnxFields.Node.Name, WireType.LengthDelimited):
                     name = node.ReadString();
                     break;
-                case (4, WireType.LengthDelimited):
+                case (OnnxFields.Node.OpType, WireType.LengthDelimited):
                     opType = node.ReadString();
                     break;
-                case (5, WireType.LengthDelimited):
+                case (OnnxFields.Node.Attribute, WireType.LengthDelimited):
                     (string attributeName, AttributeView value) = ReadAttribute(node.ReadMessage());
                     attributes[attributeName] = value;
                     break;
-                case (7, WireType.LengthDelimited):
+                case (OnnxFields.Node.Domain, WireType.LengthDelimited):
                     domain = node.ReadString();
                     break;
                 default:
@@ -212,19 +205,19 @@ internal sealed class OnnxGraphView
         {
             switch (field, wireType)
             {
-                case (1, WireType.LengthDelimited):
+                case (OnnxFields.Attribute.Name, WireType.LengthDelimited):
                     name = attribute.ReadString();
                     break;
-                case (3, WireType.Varint):
+                case (OnnxFields.Attribute.I, WireType.Varint):
                     single = (long)attribute.ReadVarint();
                     break;
-                case (4, WireType.LengthDelimited):
+                case (OnnxFields.Attribute.S, WireType.LengthDelimited):
                     text = attribute.ReadString();
                     break;
-                case (8, WireType.Varint):
+                case (OnnxFields.Attribute.Ints, WireType.Varint):
                     (ints ??= []).Add((long)attribute.ReadVarint());
                     break;
-                case (8, WireType.LengthDelimited):
+                case (OnnxFields.Attribute.Ints, WireType.LengthDelimited):
                     ProtoWireReader packed = attribute.ReadMessage();
                     ints ??= [];
                     while (TryReadPackedVarint(ref packed, out long value))
@@ -266,10 +259,10 @@ internal sealed class OnnxGraphView
         {
             switch (field, wireType)
             {
-                case (1, WireType.Varint):
+                case (OnnxFields.Tensor.Dims, WireType.Varint):
                     dims.Add((long)tensor.ReadVarint());
                     break;
-                case (1, WireType.LengthDelimited):
+                case (OnnxFields.Tensor.Dims, WireType.LengthDelimited):
                     ProtoWireReader packedDims = tensor.ReadMessage();
                     while (TryReadPackedVarint(ref packedDims, out long dim))
                     {
@@ -277,13 +270,13 @@ internal sealed class OnnxGraphView
                     }
 
                     break;
-                case (2, WireType.Varint):
+                case (OnnxFields.Tensor.DataType, WireType.Varint):
                     dataType = (int)tensor.ReadVarint();
                     break;
-                case (4, WireType.Fixed32):
+                case (OnnxFields.Tensor.FloatData, WireType.Fixed32):
                     (floatData ??= []).Add(BitConverter.UInt32BitsToSingle(tensor.ReadFixed32()));
                     break;
-                case (4, WireType.LengthDelimited):
+                case (OnnxFields.Tensor.FloatData, WireType.LengthDelimited):
                     ReadOnlySpan<byte> packedFloats = tensor.ReadBytes();
                     floatData ??= [];
                     for (int i = 0; i + 4 <= packedFloats.Length; i += 4)
@@ -292,10 +285,10 @@ internal sealed class OnnxGraphView
                     }
 
                     break;
-                case (8, WireType.LengthDelimited):
+                case (OnnxFields.Tensor.Name, WireType.LengthDelimited):
                     name = tensor.ReadString();
                     break;
-                case (9, WireType.LengthDelimited):
+                case (OnnxFields.Tensor.RawData, WireType.LengthDelimited):
                     rawData = tensor.ReadBytes();
                     hasRawData = true;
                     break;
@@ -306,7 +299,7 @@ internal sealed class OnnxGraphView
         }
 
         float[]? floats = null;
-        if (dataType == TensorDataTypeFloat)
+        if (dataType == OnnxFields.Tensor.DataTypeFloat)
         {
             floats = hasRawData ? FloatsOf(rawData) : floatData?.ToArray() ?? [];
         }
@@ -334,7 +327,7 @@ internal sealed class OnnxGraphView
     {
         while (valueInfo.TryReadTag(out int field, out WireType wireType))
         {
-            if (field == 1 && wireType == WireType.LengthDelimited)
+            if (field == OnnxFields.ValueInfo.Name && wireType == WireType.LengthDelimited)
             {
                 return valueInfo.ReadString();
             }

@@ -15,9 +15,6 @@ internal static class ExternalDataScan
     // Protobuf's own parser stops at 100 nested messages; a LeNet model nests 2 deep (model, graph, tensor).
     private const int MaxDepth = 64;
 
-    private const int TensorName = 8;
-    private const int TensorExternalData = 13;
-    private const int TensorDataLocation = 14;
     private const ulong DataLocationExternal = 1;
 
     private enum Message
@@ -99,14 +96,14 @@ internal static class ExternalDataScan
         {
             switch (field, wireType)
             {
-                case (TensorName, WireType.LengthDelimited):
+                case (OnnxFields.Tensor.Name, WireType.LengthDelimited):
                     name = reader.ReadString();
                     break;
-                case (TensorExternalData, WireType.LengthDelimited):
+                case (OnnxFields.Tensor.ExternalData, WireType.LengthDelimited):
                     hasExternalData = true;
                     reader.Skip(wireType);
                     break;
-                case (TensorDataLocation, WireType.Varint):
+                case (OnnxFields.Tensor.DataLocation, WireType.Varint):
                     // Protobuf keeps the last value of a repeated scalar field.
                     dataLocation = reader.ReadVarint();
                     break;

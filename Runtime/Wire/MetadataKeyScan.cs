@@ -8,8 +8,6 @@ namespace LeNetOnnx.Runtime.Wire;
 /// </summary>
 internal static class MetadataKeyScan
 {
-    private const int ModelMetadataProps = 14;
-    private const int EntryKey = 1;
 
     /// <summary>Returns the first key with a NUL character, or null when there is none.</summary>
     /// <exception cref="InvalidDataException">The bytes are not well-formed protobuf.</exception>
@@ -18,7 +16,7 @@ internal static class MetadataKeyScan
         var reader = new ProtoWireReader(model);
         while (reader.TryReadTag(out int field, out WireType wireType))
         {
-            if (field != ModelMetadataProps || wireType != WireType.LengthDelimited)
+            if (field != OnnxFields.Model.MetadataProps || wireType != WireType.LengthDelimited)
             {
                 reader.Skip(wireType);
                 continue;
@@ -27,7 +25,7 @@ internal static class MetadataKeyScan
             ProtoWireReader entry = reader.ReadMessage();
             while (entry.TryReadTag(out int entryField, out WireType entryWireType))
             {
-                if (entryField == EntryKey && entryWireType == WireType.LengthDelimited)
+                if (entryField == OnnxFields.StringStringEntry.Key && entryWireType == WireType.LengthDelimited)
                 {
                     string key = entry.ReadString();
                     if (key.Contains('\0', StringComparison.Ordinal))
