@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 
@@ -173,17 +172,11 @@ public sealed partial class BatchingClassifier : IAsyncDisposable
         return classifier.Classify;
     }
 
-    [DoesNotReturn]
-    private static void ThrowQueueFull(int capacity) => throw new BatchingQueueFullException(capacity);
-
-    [DoesNotReturn]
-    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(BatchingClassifier));
-
     private void ThrowIfDisposed()
     {
         if (Volatile.Read(ref disposed) != 0)
         {
-            ThrowDisposed();
+            Throw.Disposed(nameof(BatchingClassifier));
         }
     }
 
@@ -197,7 +190,7 @@ public sealed partial class BatchingClassifier : IAsyncDisposable
             if (current >= capacity)
             {
                 metrics.Rejected();
-                ThrowQueueFull(capacity);
+                Throw.QueueFull(capacity);
             }
 
             int seen = Interlocked.CompareExchange(ref pending, current + 1, current);
@@ -219,7 +212,7 @@ public sealed partial class BatchingClassifier : IAsyncDisposable
             Interlocked.Decrement(ref pending);
             request.Release();
             request.Release();
-            ThrowDisposed();
+            Throw.Disposed(nameof(BatchingClassifier));
         }
 
         return result;

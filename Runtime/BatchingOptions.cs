@@ -1,6 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-
 namespace LeNetOnnx.Runtime;
 
 /// <summary>How a <see cref="BatchingClassifier"/> groups single-image requests into batches.</summary>
@@ -44,23 +41,17 @@ public sealed record BatchingOptions
     {
         if (MaxBatchSize is < 1 or > LargestMaxBatchSize)
         {
-            OutOfRange(nameof(MaxBatchSize), MaxBatchSize, $"1 to {LargestMaxBatchSize} images");
+            Throw.OptionOutOfRange(nameof(BatchingOptions), nameof(MaxBatchSize), MaxBatchSize, $"1 to {LargestMaxBatchSize} images");
         }
 
         if (MaxDelay < TimeSpan.Zero || MaxDelay > LongestMaxDelay)
         {
-            OutOfRange(nameof(MaxDelay), MaxDelay, "0 to 1 second (00:00:00 to 00:00:01)");
+            Throw.OptionOutOfRange(nameof(BatchingOptions), nameof(MaxDelay), MaxDelay, "0 to 1 second (00:00:00 to 00:00:01)");
         }
 
         if (QueueCapacity < 1)
         {
-            OutOfRange(nameof(QueueCapacity), QueueCapacity, "a positive request count");
+            Throw.OptionOutOfRange(nameof(BatchingOptions), nameof(QueueCapacity), QueueCapacity, "a positive request count");
         }
     }
-
-    [DoesNotReturn]
-    private static void OutOfRange(string option, object value, string expected) =>
-        throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"{nameof(BatchingOptions)}.{option} is {value}; expected {expected}."),
-            "options");
 }

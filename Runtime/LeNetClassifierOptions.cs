@@ -89,27 +89,27 @@ public sealed record LeNetClassifierOptions
     {
         if (BatchSlices is < 1 or > MaxBatchSlices)
         {
-            Throw.OptionOutOfRange(nameof(BatchSlices), BatchSlices, $"1 (no split) to {MaxBatchSlices}");
+            Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(BatchSlices), BatchSlices, $"1 (no split) to {MaxBatchSlices}");
         }
 
         if (SliceSpinTime < TimeSpan.Zero || SliceSpinTime > MaxSliceSpinTime)
         {
-            Throw.OptionOutOfRange(nameof(SliceSpinTime), SliceSpinTime, $"{TimeSpan.Zero} (block at once) to {MaxSliceSpinTime}");
+            Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(SliceSpinTime), SliceSpinTime, $"{TimeSpan.Zero} (block at once) to {MaxSliceSpinTime}");
         }
 
         if (IntraOpThreads < 0)
         {
-            Throw.OptionOutOfRange(nameof(IntraOpThreads), IntraOpThreads, "0 (ONNX Runtime chooses) or a positive thread count");
+            Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(IntraOpThreads), IntraOpThreads, "0 (ONNX Runtime chooses) or a positive thread count");
         }
 
         if (MaxModelBytes <= 0)
         {
-            Throw.OptionOutOfRange(nameof(MaxModelBytes), MaxModelBytes, "a positive byte count");
+            Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(MaxModelBytes), MaxModelBytes, "a positive byte count");
         }
 
         if (!Enum.IsDefined(GraphOptimizationLevel))
         {
-            Throw.OptionOutOfRange(nameof(GraphOptimizationLevel), GraphOptimizationLevel, $"one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}");
+            Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(GraphOptimizationLevel), GraphOptimizationLevel, $"one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}");
         }
     }
 

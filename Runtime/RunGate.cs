@@ -21,7 +21,7 @@ internal sealed class RunGate
         if (Volatile.Read(ref closed) != 0)
         {
             Exit();
-            Throw.Disposed();
+            Throw.Disposed(nameof(LeNetClassifier));
         }
     }
 

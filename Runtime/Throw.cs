@@ -1,12 +1,15 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace LeNetOnnx.Runtime;
 
 /// <summary>
-/// Builds and throws the argument errors of the public API. Kept out of line so the hot
+/// Builds and throws the Runtime's errors: the argument errors of the public API, options out of
+/// range, use after dispose, a full queue. Kept out of line (and out of stack traces) so the hot
 /// methods stay small and inlinable; every message names the parameter and the fix.
 /// </summary>
+[StackTraceHidden]
 internal static class Throw
 {
     [DoesNotReturn]
@@ -40,11 +43,14 @@ internal static class Throw
             paramName);
 
     [DoesNotReturn]
-    public static void OptionOutOfRange(string option, object value, string expected) =>
+    public static void OptionOutOfRange(string options, string option, object value, string expected) =>
         throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"{nameof(LeNetClassifierOptions)}.{option} is {value}; expected {expected}."),
+            string.Create(CultureInfo.InvariantCulture, $"{options}.{option} is {value}; expected {expected}."),
             "options");
 
     [DoesNotReturn]
-    public static void Disposed() => throw new ObjectDisposedException(nameof(LeNetClassifier));
+    public static void Disposed(string type) => throw new ObjectDisposedException(type);
+
+    [DoesNotReturn]
+    public static void QueueFull(int capacity) => throw new BatchingQueueFullException(capacity);
 }
