@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LeNetOnnx.Cli.Imaging;
+using LeNetOnnx.Cli.Inputs;
+using LeNetOnnx.Imaging;
 using LeNetOnnx.Runtime;
 
 namespace LeNetOnnx.Cli.Commands;

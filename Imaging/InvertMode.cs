@@ -1,7 +1,7 @@
-namespace LeNetOnnx.Cli.Imaging;
+namespace LeNetOnnx.Imaging;
 
 /// <summary>When a picture is inverted (<c>lenet predict --invert</c>, <c>lenet serve</c>'s <c>?invert=</c>).</summary>
-internal enum InvertMode
+public enum InvertMode
 {
     /// <summary>Invert when the background is light (or, on a transparent background, the object is dark).</summary>
     Auto,

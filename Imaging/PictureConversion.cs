@@ -2,14 +2,14 @@ using System.Globalization;
 using LeNetOnnx.Runtime;
 using SkiaSharp;
 
-namespace LeNetOnnx.Cli.Imaging;
+namespace LeNetOnnx.Imaging;
 
 /// <summary>
 /// Turns a decoded picture into the model's input the way Fashion-MNIST's own pictures were
 /// made: upright, grey, light ink on a black background, trimmed to the object, the longer side
 /// area-averaged to 28 and centred on a 28x28 canvas.
 /// </summary>
-internal static class PictureConversion
+public static class PictureConversion
 {
     private const int Size = LeNetClassifier.ImageSize;
 
@@ -19,6 +19,9 @@ internal static class PictureConversion
     /// (<paramref name="mode"/>), the background level mapped to 0, trimmed to the object, then
     /// the longer side area-averaged to 28 and centred on a black 28x28 canvas.
     /// </summary>
+    /// <param name="picture">The decoded picture (<see cref="PictureDecoder.Decode"/>).</param>
+    /// <param name="mode">When to invert it.</param>
+    /// <returns>The model's input and what the conversion did.</returns>
     public static ConvertedPicture Convert(DecodedPicture picture, InvertMode mode)
     {
         (float[] luma, float[] alpha, int w, int h) = Grey(picture.Rgba, picture.Width, picture.Height, picture.Origin);
@@ -174,7 +177,7 @@ internal static class PictureConversion
     }
 
     /// <summary>BT.601 luma (0..255) and alpha (0..1) of every pixel, turned upright by the EXIF orientation.</summary>
-    public static (float[] Luma, float[] Alpha, int Width, int Height) Grey(ReadOnlySpan<byte> rgba, int width, int height, SKEncodedOrigin origin)
+    internal static (float[] Luma, float[] Alpha, int Width, int Height) Grey(ReadOnlySpan<byte> rgba, int width, int height, SKEncodedOrigin origin)
     {
         bool swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         int w = swap ? height : width;
@@ -209,7 +212,7 @@ internal static class PictureConversion
     }
 
     /// <summary>Scales the longer side to 28 by area averaging (aspect kept) and centres the result on a 28x28 background; returns pixel/255.</summary>
-    public static float[] FitAndCenter(float[] ink, int width, int height)
+    internal static float[] FitAndCenter(float[] ink, int width, int height)
     {
         double scale = (double)Size / Math.Max(width, height);
         int w = Math.Clamp((int)Math.Round(width * scale), 1, Size);

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LeNetOnnx.Imaging;
 using LeNetOnnx.Runtime;
 using LeNetOnnx.Trainer.Data;
 
-namespace LeNetOnnx.Cli.Imaging;
+namespace LeNetOnnx.Cli.Inputs;
 
 /// <summary>
 /// The images <c>lenet predict</c> classifies, read from its inputs: a picture becomes one model

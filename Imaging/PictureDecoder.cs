@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
-namespace LeNetOnnx.Cli.Imaging;
+namespace LeNetOnnx.Imaging;
 
 /// <summary>
 /// Decodes a picture (PNG, JPEG, anything SkiaSharp reads) into RGBA pixels and its EXIF
@@ -10,7 +10,7 @@ namespace LeNetOnnx.Cli.Imaging;
 /// <c>lenet predict</c> and <c>lenet serve</c> both decode here, so the same picture gives the
 /// same pixels in both.
 /// </summary>
-internal static class PictureDecoder
+public static class PictureDecoder
 {
     /// <summary>Decodes one picture.</summary>
     /// <param name="bytes">The encoded picture.</param>

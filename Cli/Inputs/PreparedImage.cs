@@ -1,4 +1,4 @@
-namespace LeNetOnnx.Cli.Imaging;
+namespace LeNetOnnx.Cli.Inputs;
 
 /// <summary>One 28x28 model input: where it came from, its pixels (pixel/255), and what was done to it.</summary>
 /// <param name="Name">The input as given, with <c>:index</c> for an IDX image.</param>

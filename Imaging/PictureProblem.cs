@@ -1,7 +1,7 @@
-namespace LeNetOnnx.Cli.Imaging;
+namespace LeNetOnnx.Imaging;
 
 /// <summary>Why <see cref="PictureDecoder"/> refused some bytes.</summary>
-internal enum PictureProblem
+public enum PictureProblem
 {
     /// <summary>No codec of SkiaSharp recognises the bytes.</summary>
     NotAPicture,
