@@ -7,27 +7,39 @@ namespace LeNetOnnx.Trainer.Engine;
 /// lane on its own long-lived thread, woken per call. Made for steps of milliseconds repeated
 /// thousands of times: no task, closure or allocation per call.
 /// </summary>
-internal sealed class ParallelLanes : IDisposable
+/// <remarks>
+/// The protocol, which is all the synchronization the work needs: <see cref="Run"/> hands every
+/// lane the same <typeparamref name="TOrder"/>, written before any lane starts (a lane's start
+/// event is set after the write, and setting and waiting on an event are full fences), and
+/// returns only when every lane has signalled that it is done (the same fence the other way), so
+/// whatever the lanes wrote is visible to the caller afterwards. Between two runs no lane runs;
+/// during a run the caller's thread is lane 0 and touches nothing else. Anything the work reads
+/// that the order does not carry must likewise be written only between runs.
+/// </remarks>
+/// <typeparam name="TOrder">What a run asks of every lane.</typeparam>
+internal sealed class ParallelLanes<TOrder> : IDisposable
 {
-    private readonly Action<int> work;
+    private readonly Action<int, TOrder> work;
     private readonly Lane[] lanes;
+    private TOrder order = default!;
 
     /// <param name="count">Lanes, 1 or more; lane 0 is the caller's thread.</param>
-    /// <param name="work">Called with the lane number, once per lane per <see cref="Run"/>.</param>
-    public ParallelLanes(int count, Action<int> work)
+    /// <param name="work">Called with the lane number and the run's order, once per lane per <see cref="Run"/>.</param>
+    public ParallelLanes(int count, Action<int, TOrder> work)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         this.work = work;
         lanes = new Lane[count - 1];
         for (int i = 0; i < lanes.Length; i++)
         {
-            lanes[i] = new Lane(i + 1, work);
+            lanes[i] = new Lane(this, i + 1);
         }
     }
 
-    /// <summary>Runs <c>work(lane)</c> for every lane in parallel and returns when all are done; rethrows the first failure.</summary>
-    public void Run()
+    /// <summary>Runs <c>work(lane, order)</c> for every lane in parallel and returns when all are done; rethrows the first failure.</summary>
+    public void Run(TOrder order)
     {
+        this.order = order;
         foreach (Lane lane in lanes)
         {
             lane.Start();
@@ -36,7 +48,7 @@ internal sealed class ParallelLanes : IDisposable
         Exception? failure = null;
         try
         {
-            work(0);
+            work(0, order);
         }
         catch (Exception e)
         {
@@ -65,18 +77,18 @@ internal sealed class ParallelLanes : IDisposable
 
     private sealed class Lane : IDisposable
     {
+        private readonly ParallelLanes<TOrder> owner;
         private readonly int number;
-        private readonly Action<int> work;
         private readonly ManualResetEventSlim start = new(false, spinCount: 2000);
         private readonly ManualResetEventSlim done = new(true, spinCount: 2000);
         private readonly Thread thread;
         private volatile bool stopping;
         private Exception? failure;
 
-        public Lane(int number, Action<int> work)
+        public Lane(ParallelLanes<TOrder> owner, int number)
         {
+            this.owner = owner;
             this.number = number;
-            this.work = work;
             thread = new Thread(Loop) { IsBackground = true, Name = $"training lane {number}" };
             thread.Start();
         }
@@ -118,7 +130,7 @@ internal sealed class ParallelLanes : IDisposable
 
                 try
                 {
-                    work(number);
+                    owner.work(number, owner.order);
                 }
                 catch (Exception e)
                 {

@@ -22,32 +22,39 @@ namespace LeNetOnnx.Trainer.Engine;
 /// larger when it does not divide), each replica's training session computes its slice's mean
 /// loss and gradients at the same time on its own thread, and the engine combines them weighted
 /// by slice size (the mean of the batch, exactly, up to float rounding) before the one optimizer
-/// step. The trajectory depends on the replica count, not on the machine's cores.
+/// step. The trajectory depends on the replica count, not on the machine's cores. Each parallel
+/// part of a step is one <c>LaneOrder</c> handed to every replica through
+/// <see cref="ParallelLanes{TOrder}"/>, whose protocol is all the synchronization between the
+/// engine and the replicas' threads.
 /// </remarks>
 public sealed class TrainingEngine : IDisposable
 {
     private readonly InferenceSession optimizer;
     private readonly Func<IReadOnlyDictionary<string, float[]>, byte[]> evaluationAt;
     private readonly BatchBuffer batch;
-    private readonly CheckpointTensor[] layout;
+    // The checkpoint's tensors in order (parameters and optimizer state): names and shapes.
+    private readonly CheckpointTensor[] stateLayout;
     private readonly int[] parameterIndices;
-    private readonly OrtValue[][] tensors = new OrtValue[2][];
+
+    // Two sets of parameters and optimizer state in stateLayout's order: the optimizer reads the
+    // live set and writes the other, and then the other is live.
+    private readonly OrtValue[][] stateSets = new OrtValue[2][];
     private readonly TrainingReplica[] replicas;
+
+    // Each replica's slice of the batch; written by PrepareSlices before the lanes run.
     private readonly (int Offset, int Size)[] slices;
-    private readonly ParallelLanes lanes;
-    private readonly OrtValue[] gradients;
-    private readonly bool combinesGradients;
+    private readonly ParallelLanes<LaneOrder> lanes;
+
+    // The replicas' gradients combined, which the optimizer reads; null with one replica, whose
+    // own gradients the optimizer reads.
+    private readonly OrtValue[]? combinedGradients;
     private readonly OrtValue learningRate = EngineValues.Scalar(TensorElementType.Float);
     private readonly OrtValue stepNumber = EngineValues.Scalar(TensorElementType.Int64);
     private readonly float[] logits;
     private readonly OrtIoBinding[] optimizerBindings = new OrtIoBinding[2];
     private readonly RunOptions runOptions = new();
     private readonly long[] freeRunSteps;
-    private LaneWork work;
-    private long freeRunDeadline;
-    private byte[]? frozenToLoad;
-    private PendingBatch? pending;
-    private int current;
+    private int liveSet;
     private long parametersVersion;
     private long evaluationVersion = -1;
 
@@ -66,16 +73,16 @@ public sealed class TrainingEngine : IDisposable
         optimizer = new InferenceSession(artifacts.Optimizer, sessionOptions);
         evaluationAt = artifacts.EvaluationAt;
         Checkpoint = checkpoint;
-        layout = [.. checkpoint.Tensors];
-        parameterIndices = Enumerable.Range(0, layout.Length).Where(i => layout[i].Kind == CheckpointTensorKind.Parameter).ToArray();
+        stateLayout = [.. checkpoint.Tensors];
+        parameterIndices = Enumerable.Range(0, stateLayout.Length).Where(i => stateLayout[i].Kind == CheckpointTensorKind.Parameter).ToArray();
         for (int set = 0; set < 2; set++)
         {
-            tensors[set] = layout.Select(t => EngineValues.Floats(t.Shape.Select(d => (long)d))).ToArray();
+            stateSets[set] = stateLayout.Select(t => EngineValues.Floats(t.Shape.Select(d => (long)d))).ToArray();
         }
 
-        for (int i = 0; i < layout.Length; i++)
+        for (int i = 0; i < stateLayout.Length; i++)
         {
-            layout[i].Data.CopyTo(tensors[0][i].GetTensorMutableDataAsSpan<float>());
+            stateLayout[i].Data.CopyTo(stateSets[0][i].GetTensorMutableDataAsSpan<float>());
         }
 
         logits = GC.AllocateArray<float>(batch.Capacity * 10, pinned: true);
@@ -83,15 +90,14 @@ public sealed class TrainingEngine : IDisposable
         for (int set = 0; set < 2; set++)
         {
             int s = set;
-            parameters[set] = parameterIndices.Select(i => (layout[i].Name, tensors[s][i])).ToArray();
+            parameters[set] = parameterIndices.Select(i => (stateLayout[i].Name, stateSets[s][i])).ToArray();
         }
 
         this.replicas = Enumerable.Range(0, replicas).Select(_ => new TrainingReplica(artifacts, sessionOptions, parameters, batch, logits)).ToArray();
         slices = new (int, int)[replicas];
         freeRunSteps = new long[replicas];
-        lanes = new ParallelLanes(replicas, RunReplica);
-        combinesGradients = replicas > 1;
-        gradients = combinesGradients ? this.replicas[0].Gradients.Select(EngineValues.LikeShapeOf).ToArray() : this.replicas[0].Gradients;
+        lanes = new ParallelLanes<LaneOrder>(replicas, RunReplica);
+        combinedGradients = replicas > 1 ? this.replicas[0].Gradients.Select(EngineValues.LikeShapeOf).ToArray() : null;
         for (int set = 0; set < 2; set++)
         {
             optimizerBindings[set] = OptimizerBinding(set);
@@ -153,9 +159,7 @@ public sealed class TrainingEngine : IDisposable
         PrepareSlices(null);
         Array.Clear(freeRunSteps);
         long start = Stopwatch.GetTimestamp();
-        freeRunDeadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        work = LaneWork.FreeRun;
-        lanes.Run();
+        lanes.Run(new LaneOrder(LaneWork.FreeRun, liveSet, Pending: null, FrozenModel: null, FreeRunDeadline: start + (long)(duration.TotalSeconds * Stopwatch.Frequency)));
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long examples = 0;
         for (int r = 0; r < replicas.Length; r++)
@@ -175,12 +179,12 @@ public sealed class TrainingEngine : IDisposable
         Step = step,
         Epoch = epoch,
         Properties = properties,
-        Tensors = layout.Select((t, i) => t with { Data = tensors[current][i].GetTensorDataAsSpan<float>().ToArray() }).ToArray(),
+        Tensors = stateLayout.Select((t, i) => t with { Data = stateSets[liveSet][i].GetTensorDataAsSpan<float>().ToArray() }).ToArray(),
     };
 
     /// <summary>The current parameters by name (copies).</summary>
     public IReadOnlyDictionary<string, float[]> Parameters() =>
-        parameterIndices.ToDictionary(i => layout[i].Name, i => tensors[current][i].GetTensorDataAsSpan<float>().ToArray());
+        parameterIndices.ToDictionary(i => stateLayout[i].Name, i => stateSets[liveSet][i].GetTensorDataAsSpan<float>().ToArray());
 
     /// <summary>Ends ONNX Runtime profiling of every session (when enabled) and returns the profile files.</summary>
     public IReadOnlyList<string> EndProfiling() => [.. replicas.SelectMany(r => r.EndProfiling()), optimizer.EndProfiling()];
@@ -199,8 +203,7 @@ public sealed class TrainingEngine : IDisposable
             replica.Dispose();
         }
 
-        IEnumerable<OrtValue> owned = tensors.SelectMany(t => t).Concat([learningRate, stepNumber]);
-        foreach (OrtValue v in combinesGradients ? owned.Concat(gradients) : owned)
+        foreach (OrtValue v in stateSets.SelectMany(t => t).Concat([learningRate, stepNumber]).Concat(combinedGradients ?? []))
         {
             v.Dispose();
         }
@@ -212,16 +215,15 @@ public sealed class TrainingEngine : IDisposable
     private StepResult RunStep(PendingBatch? next, float rate, long step, float gradientScale)
     {
         int size = PrepareSlices(next);
-        work = LaneWork.Train;
-        lanes.Run();
+        lanes.Run(new LaneOrder(LaneWork.Train, liveSet, next, FrozenModel: null, FreeRunDeadline: 0));
         StepResult result = Combine(r => r.TrainResult, size);
-        if (combinesGradients)
+        if (combinedGradients is not null)
         {
-            CombineGradients(size, gradientScale);
+            CombineGradients(combinedGradients, size, gradientScale);
         }
         else if (gradientScale != 1f)
         {
-            foreach (OrtValue gradient in gradients)
+            foreach (OrtValue gradient in replicas[0].Gradients)
             {
                 Span<float> values = gradient.GetTensorMutableDataAsSpan<float>();
                 TensorPrimitives.Multiply(values, gradientScale, values);
@@ -230,8 +232,8 @@ public sealed class TrainingEngine : IDisposable
 
         learningRate.GetTensorMutableDataAsSpan<float>()[0] = rate;
         stepNumber.GetTensorMutableDataAsSpan<long>()[0] = step;
-        optimizer.RunWithBinding(runOptions, optimizerBindings[current]);
-        current = 1 - current;
+        optimizer.RunWithBinding(runOptions, optimizerBindings[liveSet]);
+        liveSet = 1 - liveSet;
         parametersVersion++;
         return result;
     }
@@ -242,17 +244,7 @@ public sealed class TrainingEngine : IDisposable
 
         // A new frozen model when the parameters changed; each lane makes its replica's session.
         byte[]? frozen = evaluationVersion != parametersVersion ? evaluationAt(Parameters()) : null;
-        frozenToLoad = frozen;
-        work = LaneWork.Evaluate;
-        try
-        {
-            lanes.Run();
-        }
-        finally
-        {
-            frozenToLoad = null;
-        }
-
+        lanes.Run(new LaneOrder(LaneWork.Evaluate, liveSet, next, frozen, FreeRunDeadline: 0));
         if (frozen is not null)
         {
             evaluationVersion = parametersVersion;
@@ -262,9 +254,8 @@ public sealed class TrainingEngine : IDisposable
     }
 
     /// <summary>
-    /// Splits the step's examples into one contiguous slice per replica and makes <paramref name="next"/>
-    /// (when given) the batch the replicas fill; returns the example count: <paramref name="next"/>'s
-    /// size, which becomes the buffer's count, or else the buffer's count.
+    /// Splits the step's examples into one contiguous slice per replica; returns the example count:
+    /// <paramref name="next"/>'s size, which becomes the buffer's count, or else the buffer's count.
     /// </summary>
     private int PrepareSlices(PendingBatch? next)
     {
@@ -283,7 +274,6 @@ public sealed class TrainingEngine : IDisposable
             offset += slice;
         }
 
-        pending = next;
         if (next is not null)
         {
             batch.Count = size;
@@ -293,11 +283,11 @@ public sealed class TrainingEngine : IDisposable
     }
 
     /// <summary>One lane's work: its replica trains, evaluates (after loading a new frozen eval model, when there is one) or free-runs its slice (nothing when the slice is empty).</summary>
-    private void RunReplica(int lane)
+    private void RunReplica(int lane, LaneOrder order)
     {
-        if (work == LaneWork.Evaluate && frozenToLoad is not null)
+        if (order.FrozenModel is { } frozen)
         {
-            replicas[lane].LoadEvaluation(frozenToLoad);
+            replicas[lane].LoadEvaluation(frozen);
         }
 
         (int offset, int size) = slices[lane];
@@ -306,8 +296,8 @@ public sealed class TrainingEngine : IDisposable
             return;
         }
 
-        pending?.FillSlice(batch, offset, size);
-        switch (work)
+        order.Pending?.FillSlice(batch, offset, size);
+        switch (order.Work)
         {
             case LaneWork.Evaluate:
                 replicas[lane].Evaluate(offset, size, runOptions);
@@ -316,17 +306,17 @@ public sealed class TrainingEngine : IDisposable
                 long steps = 0;
                 do
                 {
-                    replicas[lane].Train(current, offset, size, runOptions);
+                    replicas[lane].Train(order.ParameterSet, offset, size, runOptions);
                     steps++;
                 }
-                while (Stopwatch.GetTimestamp() < freeRunDeadline);
+                while (Stopwatch.GetTimestamp() < order.FreeRunDeadline);
                 freeRunSteps[lane] = steps;
                 break;
             case LaneWork.Train:
-                replicas[lane].Train(current, offset, size, runOptions);
+                replicas[lane].Train(order.ParameterSet, offset, size, runOptions);
                 break;
             default:
-                throw new UnreachableException($"Lane work {work}.");
+                throw new UnreachableException($"Lane work {order.Work}.");
         }
     }
 
@@ -353,12 +343,12 @@ public sealed class TrainingEngine : IDisposable
         return new StepResult((float)(lossSum / size), correct, size);
     }
 
-    /// <summary>The batch's gradient: the replicas' slice-mean gradients weighted by slice size, times <paramref name="scale"/>.</summary>
-    private void CombineGradients(int size, float scale)
+    /// <summary>The batch's gradient into <paramref name="combined"/>: the replicas' slice-mean gradients weighted by slice size, times <paramref name="scale"/>.</summary>
+    private void CombineGradients(OrtValue[] combined, int size, float scale)
     {
-        for (int k = 0; k < gradients.Length; k++)
+        for (int k = 0; k < combined.Length; k++)
         {
-            Span<float> combined = gradients[k].GetTensorMutableDataAsSpan<float>();
+            Span<float> sum = combined[k].GetTensorMutableDataAsSpan<float>();
             bool first = true;
             for (int r = 0; r < replicas.Length; r++)
             {
@@ -371,37 +361,51 @@ public sealed class TrainingEngine : IDisposable
                 float weight = (float)slices[r].Size / size * scale;
                 if (first)
                 {
-                    TensorPrimitives.Multiply(part, weight, combined);
+                    TensorPrimitives.Multiply(part, weight, sum);
                     first = false;
                 }
                 else
                 {
-                    TensorPrimitives.MultiplyAdd(part, weight, combined, combined);
+                    TensorPrimitives.MultiplyAdd(part, weight, sum, sum);
                 }
             }
         }
     }
 
+    /// <summary>The optimizer reading state set <paramref name="set"/> and the gradients, writing the other set.</summary>
     private OrtIoBinding OptimizerBinding(int set)
     {
         OrtIoBinding binding = optimizer.CreateIoBinding();
         binding.BindInput(TrainingModels.LearningRateInput, learningRate);
         binding.BindInput(TrainingModels.StepInput, stepNumber);
+        OrtValue[] gradients = combinedGradients ?? replicas[0].Gradients;
         for (int k = 0; k < parameterIndices.Length; k++)
         {
-            binding.BindInput(GradientContext.ParameterGradientName(layout[parameterIndices[k]].Name), gradients[k]);
+            binding.BindInput(GradientContext.ParameterGradientName(stateLayout[parameterIndices[k]].Name), gradients[k]);
         }
 
-        for (int i = 0; i < layout.Length; i++)
+        for (int i = 0; i < stateLayout.Length; i++)
         {
-            binding.BindInput(layout[i].Name, tensors[set][i]);
-            binding.BindOutput(OptimizerGraph.NextName(layout[i].Name), tensors[1 - set][i]);
+            binding.BindInput(stateLayout[i].Name, stateSets[set][i]);
+            binding.BindOutput(OptimizerGraph.NextName(stateLayout[i].Name), stateSets[1 - set][i]);
         }
 
         return binding;
     }
 
-    /// <summary>What the lanes do on the next <see cref="ParallelLanes.Run"/>.</summary>
+    /// <summary>
+    /// What one run of the lanes asks of every replica; the protocol of <see cref="ParallelLanes{TOrder}"/>
+    /// makes it, the slices and the batch buffer's count (written before the run) visible to the
+    /// lanes, and their results visible to the engine after it.
+    /// </summary>
+    /// <param name="Work">Train, evaluate or free-run.</param>
+    /// <param name="ParameterSet">The state set holding the parameters to train at.</param>
+    /// <param name="Pending">The batch each replica fills its own slice of first; null when the buffer is filled already.</param>
+    /// <param name="FrozenModel">A new frozen eval model each replica loads before evaluating; null to keep the one it has.</param>
+    /// <param name="FreeRunDeadline">For <see cref="LaneWork.FreeRun"/>: the <see cref="Stopwatch"/> timestamp to stop at.</param>
+    private readonly record struct LaneOrder(LaneWork Work, int ParameterSet, PendingBatch? Pending, byte[]? FrozenModel, long FreeRunDeadline);
+
+    /// <summary>What the lanes do in a run.</summary>
     private enum LaneWork
     {
         /// <summary>Each replica computes its slice's loss and gradients once.</summary>
