@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using System.CommandLine;
 using LeNetOnnx.Builder;
 using LeNetOnnx.Builder.IO;
@@ -47,9 +48,10 @@ internal static class LenetApp
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         UsageException or InvalidOptionException or OutputPathException or ModelImportException or CheckpointFormatException or FileNotFoundException or DirectoryNotFoundException
-            or DataSetException or DataSetDownloadException or TrainingException or ExecutionDeviceException
+            or DataSetException or DataSetDownloadException or TrainingException
             => (ExitCodes.BadInput, e.Message),
         TrainingDivergedException => (ExitCodes.Diverged, e.Message),
+        CudaUnavailableException => (ExitCodes.BadInput, $"--device cuda: {e.Message} Or use --device cpu."),
         UnauthorizedAccessException => (ExitCodes.BadInput, CannotWrite(e.Message)),
         IOException when e.HResult == ReadOnlyFileSystem => (ExitCodes.BadInput, CannotWrite(e.Message) + "; give a writable directory"),
         IOException => (ExitCodes.OutputFailed, $"writing the output failed, nothing was left behind: {e.Message}"),

@@ -56,8 +56,10 @@ public sealed partial class LeNetClassifier : IDisposable
     // Rented by one splitting call at a time (a lock on it); null when batches are never split.
     private readonly SlicedRun? sliced;
 
-    private LeNetClassifier(InferenceSession session, bool firstLayerRewritten, LeNetClassifierOptions options, string[] labels, string variant, FrozenDictionary<string, string> metadata)
+    private LeNetClassifier(InferenceSession session, DeviceChoice device, bool firstLayerRewritten, LeNetClassifierOptions options, string[] labels, string variant, FrozenDictionary<string, string> metadata)
     {
+        Device = device.Device;
+        DeviceFallbackReason = device.FallbackReason;
         batchSlices = options.BatchSlices;
         sliced = batchSlices > 1 ? new SlicedRun(MaxSlices, helperThreads: batchSlices - 1, options.SliceSpinTime) : null;
         this.session = session;
@@ -81,6 +83,15 @@ public sealed partial class LeNetClassifier : IDisposable
     /// </summary>
     public bool FirstLayerRewritten { get; }
 
+    /// <summary>Where the model runs: <see cref="ExecutionDevice.Cpu"/> or <see cref="ExecutionDevice.Cuda"/> (<see cref="LeNetClassifierOptions.Device"/> resolved).</summary>
+    public ExecutionDevice Device { get; }
+
+    /// <summary>
+    /// Why <see cref="ExecutionDevice.Auto"/> runs on the CPU although the loaded ONNX Runtime has the
+    /// CUDA provider (e.g. <c>libcublasLt.so.13: cannot open shared object file</c>); null otherwise.
+    /// </summary>
+    public string? DeviceFallbackReason { get; }
+
     /// <summary>All of the model's <c>metadata_props</c>, e.g. <c>lenet.seed</c> and <c>lenet.preprocessing</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -92,6 +103,7 @@ public sealed partial class LeNetClassifier : IDisposable
     /// <exception cref="IOException">The file could not be read.</exception>
     /// <exception cref="LeNetModelException">The model is too large, corrupt, stores external data or does not follow the contract.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="CudaUnavailableException"><see cref="LeNetClassifierOptions.Device"/> is Cuda and CUDA cannot be used here.</exception>
     public static LeNetClassifier Load(string path, LeNetClassifierOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -107,6 +119,7 @@ public sealed partial class LeNetClassifier : IDisposable
     /// <returns>A classifier; dispose it when done.</returns>
     /// <exception cref="LeNetModelException">The model is empty, too large, corrupt, stores external data or does not follow the contract.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="CudaUnavailableException"><see cref="LeNetClassifierOptions.Device"/> is Cuda and CUDA cannot be used here.</exception>
     public static LeNetClassifier FromBytes(ReadOnlySpan<byte> model, LeNetClassifierOptions? options = null)
     {
         options ??= LeNetClassifierOptions.Default;
@@ -178,20 +191,21 @@ public sealed partial class LeNetClassifier : IDisposable
     private static LeNetClassifier Create(byte[] bytes, LeNetClassifierOptions options, string model)
     {
         CheckWireFormat(bytes, model);
-        using SessionOptions sessionOptions = options.ToSessionOptions();
+        DeviceChoice device = ExecutionDevices.Resolve(options.Device);
+        using SessionOptions sessionOptions = options.ToSessionOptions(device.Device);
         InferenceSession session = OpenSession(bytes, sessionOptions, model);
         try
         {
             (string[] labels, string variant, FrozenDictionary<string, string> metadata) = ModelContract.Check(session, model);
             CheckRuns(session, model);
             bool rewritten = false;
-            if (options.RewriteFirstLayer && Rewritten(session, bytes, sessionOptions) is { } faster)
+            if (options.RewriteFirstLayer && device.Device == ExecutionDevice.Cpu && Rewritten(session, bytes, sessionOptions) is { } faster)
             {
                 session.Dispose();
                 (session, rewritten) = (faster, true);
             }
 
-            return new LeNetClassifier(session, rewritten, options, labels, variant, metadata);
+            return new LeNetClassifier(session, device, rewritten, options, labels, variant, metadata);
         }
         catch
         {

@@ -79,6 +79,16 @@ public sealed record LeNetClassifierOptions
     public bool RewriteFirstLayer { get; init; } = true;
 
     /// <summary>
+    /// Where the model runs. Default <see cref="ExecutionDevice.Cpu"/>. With
+    /// <see cref="ExecutionDevice.Cuda"/> loading throws <see cref="CudaUnavailableException"/> when
+    /// CUDA cannot be used here; with <see cref="ExecutionDevice.Auto"/> the classifier runs on the
+    /// CPU instead and says why in <see cref="LeNetClassifier.DeviceFallbackReason"/>. CUDA needs the
+    /// GPU package of ONNX Runtime (<see cref="ExecutionDevices.CudaRequirement"/>); on CUDA the
+    /// first layer is never rewritten (<see cref="RewriteFirstLayer"/> is a CPU optimization).
+    /// </summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
+    /// <summary>
     /// The largest model accepted, in bytes; larger ones are refused before they are read into
     /// memory or parsed. Default <see cref="DefaultMaxModelBytes"/>.
     /// </summary>
@@ -107,14 +117,19 @@ public sealed record LeNetClassifierOptions
             Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(MaxModelBytes), MaxModelBytes, "a positive byte count");
         }
 
+        if (!Enum.IsDefined(Device))
+        {
+            Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(Device), Device, $"one of {string.Join(", ", Enum.GetNames<ExecutionDevice>())}");
+        }
+
         if (!Enum.IsDefined(GraphOptimizationLevel))
         {
             Throw.OptionOutOfRange(nameof(LeNetClassifierOptions), nameof(GraphOptimizationLevel), GraphOptimizationLevel, $"one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}");
         }
     }
 
-    /// <summary>The ONNX Runtime session options these settings stand for; the caller disposes them.</summary>
-    internal SessionOptions ToSessionOptions()
+    /// <summary>The ONNX Runtime session options these settings stand for on <paramref name="device"/> (resolved); the caller disposes them.</summary>
+    internal SessionOptions ToSessionOptions(ExecutionDevice device)
     {
         var options = new SessionOptions
         {
@@ -132,6 +147,7 @@ public sealed record LeNetClassifierOptions
         try
         {
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
+            ExecutionDevices.AddProvider(options, device);
             return options;
         }
         catch

@@ -13,6 +13,15 @@ results="$root/TestResults"
 rm -rf "$results"
 dotnet test LeNetOnnx.sln --report-trx --results-directory "$results" "$@"
 status=$?
+# The CUDA build (-p:OnnxRuntimeFlavor=Gpu, built beside the CPU one under obj/gpu and bin/gpu):
+# the device tests, which hold without a GPU: auto falls back to the CPU naming the missing
+# library, cuda is a user error saying what to install, and a short training run on the CPU.
+# NuGet's global packages folder keeps the GPU package (about 550 MB) between runs.
+for project in tests/Runtime.Tests tests/Cli.Tests; do
+  if ! dotnet test --project "$project" -p:OnnxRuntimeFlavor=Gpu --report-trx --results-directory "$results/gpu" --filter "TestCategory=Device" "$@"; then
+    status=1
+  fi
+done
 read -r passed failed skipped < <(
   /usr/bin/python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

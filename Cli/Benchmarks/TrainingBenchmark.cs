@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using System.Diagnostics;
 using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.Trainer.Engine;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.CommandLine;
 using LeNetOnnx.Builder.Ir;
+using LeNetOnnx.Runtime;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Trainer.Data;
 
@@ -58,6 +59,30 @@ internal static class CommonOptions
             }
         });
         return option;
+    }
+
+    /// <summary><c>--device auto|cpu|cuda</c> (default auto), read with <see cref="ParseDevice"/>.</summary>
+    public static Option<string> Device()
+    {
+        var option = new Option<string>("--device")
+        {
+            Description = "auto (CUDA when it can be used, else the CPU, saying why), cpu or cuda (needs the GPU build and " + ExecutionDevices.CudaRequirement + ").",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        return option;
+    }
+
+    /// <summary>The device a parsed <see cref="Device"/> option names.</summary>
+    public static ExecutionDevice ParseDevice(string value) => Enum.Parse<ExecutionDevice>(value, ignoreCase: true);
+
+    /// <summary>The one line <c>--device auto</c> earns on stderr when it falls back to the CPU.</summary>
+    public static void ReportDeviceFallback(TextWriter log, string? reason, string what)
+    {
+        if (reason is not null)
+        {
+            log.WriteLine($"lenet: CUDA cannot be used ({reason}); {what} on the CPU.");
+        }
     }
 
     public static Option<ulong> Seed() => new("--seed")

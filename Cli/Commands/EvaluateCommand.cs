@@ -17,16 +17,20 @@ internal static class EvaluateCommand
         Option<string> dataSet = CommonOptions.DataSet();
         var split = new Option<string>("--split") { Description = "test (default) or train.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train");
+        Option<string> device = CommonOptions.Device();
         var command = new Command("evaluate", "Evaluate a model on Fashion-MNIST (or MNIST): accuracy, per-class accuracy, confusion matrix.")
         {
-            model, data, dataSet, split,
+            model, data, dataSet, split, device,
         };
         command.SetAction(async (result, cancellation) =>
         {
             // One caller with large batches: every core runs a slice of each.
-            using LeNetClassifier classifier = ModelFile.Load(result.GetValue(model)!.FullName, new LeNetClassifierOptions { BatchSlices = Math.Min(Environment.ProcessorCount, LeNetClassifierOptions.MaxBatchSlices) });
+            using LeNetClassifier classifier = ModelFile.Load(
+                result.GetValue(model)!.FullName,
+                new LeNetClassifierOptions { BatchSlices = Math.Min(Environment.ProcessorCount, LeNetClassifierOptions.MaxBatchSlices), Device = CommonOptions.ParseDevice(result.GetValue(device)!) });
             using var http = new HttpClient();
             TextWriter log = result.InvocationConfiguration.Error;
+            CommonOptions.ReportDeviceFallback(log, classifier.DeviceFallbackReason, "evaluating");
             DataSetSplits splits = await DataSetCatalog.LoadAsync(
                 result.GetValue(dataSet)!, DataDirectorySearch.FromProcess(result.GetValue(data)), new DataSetDownloader(http), new SynchronousProgress<DataSetProgress>(p => log.WriteLine($"data: {p}")), cancellation)
                 .ConfigureAwait(false);

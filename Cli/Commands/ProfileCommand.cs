@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -26,13 +26,14 @@ internal static class ServeCommand
         };
         var queue = new Option<int>("--queue") { Description = "Single images that may wait for a batch; beyond them requests get 503 with Retry-After.", DefaultValueFactory = _ => new BatchingOptions().QueueCapacity };
         var maxRequestBytes = new Option<long>("--max-request-bytes") { Description = "The largest request body accepted; larger ones get 413.", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBytes };
+        Option<string> device = CommonOptions.Device();
         maxBatch.Validators.Add(r => CommonOptions.InRange(r, 1, BatchingOptions.LargestMaxBatchSize));
         maxDelay.Validators.Add(r => CommonOptions.InRange(r, 0, BatchingOptions.LongestMaxDelay.TotalMilliseconds));
         queue.Validators.Add(r => CommonOptions.InRange(r, 1, int.MaxValue));
         maxRequestBytes.Validators.Add(r => CommonOptions.InRange(r, 1, long.MaxValue));
         var command = new Command("serve", "Serve a model over HTTP: POST /v1/classify (PNG, JPEG or JSON pixels), GET /healthz, GET /metrics (Prometheus).")
         {
-            model, urls, maxBatch, maxDelay, queue, maxRequestBytes,
+            model, urls, maxBatch, maxDelay, queue, maxRequestBytes, device,
         };
 
         // Synchronous on purpose: the host handles Ctrl-C and SIGTERM itself (stop accepting, let
@@ -52,7 +53,8 @@ internal static class ServeCommand
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
             FileInfo file = result.GetValue(model)!;
-            using LeNetClassifier classifier = ModelFile.Load(file.FullName);
+            using LeNetClassifier classifier = ModelFile.Load(file.FullName, new LeNetClassifierOptions { Device = CommonOptions.ParseDevice(result.GetValue(device)!) });
+            CommonOptions.ReportDeviceFallback(result.InvocationConfiguration.Error, classifier.DeviceFallbackReason, "serving");
             ClassifyServer server = ClassifyServer.Create(classifier, file.Name, options);
             try
             {

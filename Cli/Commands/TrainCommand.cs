@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -44,8 +45,7 @@ internal static class TrainCommand
         Option<string> dataSet = CommonOptions.DataSet();
         dataSet.DefaultValueFactory = null;
         var data = new Option<string>("--data") { Description = $"Directory holding (or to receive) the data set; else ${DataDirectorySearch.EnvironmentVariable}, ./data, then Debian's path." };
-        var device = new Option<string>("--device") { Description = "auto (CUDA when available, else CPU), cpu or cuda.", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        Option<string> device = CommonOptions.Device();
         var tf32 = new Option<bool>("--tf32") { Description = "CUDA only: allow TF32 math (off by default, for parity)." };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads in all (0: one per core), shared among the replicas.", DefaultValueFactory = _ => 0 };
         threads.Validators.Add(r => CommonOptions.InRange(r, 0, 256));
@@ -101,11 +101,12 @@ internal static class TrainCommand
             {
                 RunDirectory = runDirectory,
                 Resume = result.GetValue(resume),
-                Device = Enum.Parse<ExecutionDevice>(result.GetValue(device)!, ignoreCase: true),
+                Device = CommonOptions.ParseDevice(result.GetValue(device)!),
                 Threads = result.GetValue(threads),
                 Replicas = result.GetValue(replicas),
                 AllowTf32 = result.GetValue(tf32),
             });
+            CommonOptions.ReportDeviceFallback(log, run.DeviceFallbackReason, "training");
             var bar = new ProgressLine(console);
             run.StepCompleted += (s, batches) => bar.Update(s.Batch, batches, s.Loss);
             if (r.RunningLossInterval is { } interval)

@@ -10,7 +10,9 @@ internal static class OnnxFields
     /// <summary><c>ModelProto</c>.</summary>
     internal static class Model
     {
+        public const int IrVersion = 1;
         public const int Graph = 7;
+        public const int OpsetImport = 8;
         public const int MetadataProps = 14;
     }
 
@@ -18,6 +20,7 @@ internal static class OnnxFields
     internal static class Graph
     {
         public const int Node = 1;
+        public const int Name = 2;
         public const int Initializer = 5;
         public const int Input = 11;
         public const int Output = 12;
@@ -63,6 +66,23 @@ internal static class OnnxFields
     internal static class ValueInfo
     {
         public const int Name = 1;
+        public const int Type = 2;
+    }
+
+    /// <summary><c>OperatorSetIdProto</c>.</summary>
+    internal static class OperatorSetId
+    {
+        public const int Version = 2;
+    }
+
+    /// <summary><c>TypeProto</c>, its <c>Tensor</c>, <c>TensorShapeProto</c> and <c>Dimension</c>.</summary>
+    internal static class TypeProto
+    {
+        public const int TensorType = 1;
+        public const int TensorElemType = 1;
+        public const int TensorShape = 2;
+        public const int ShapeDim = 1;
+        public const int DimValue = 1;
     }
 
     /// <summary><c>StringStringEntryProto</c>.</summary>

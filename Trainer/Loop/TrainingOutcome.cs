@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Engine;
 using LeNetOnnx.Trainer.Reports;

@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using LeNetOnnx.Builder.IO;
@@ -37,7 +38,7 @@ public sealed class TrainingRun
 
     /// <summary>Prepares a run and resolves its device; nothing is trained or written until <see cref="Run"/>.</summary>
     /// <exception cref="TrainingException">The recipe's train limit is more than the data set's training images.</exception>
-    /// <exception cref="ExecutionDeviceException">The device asked for is not available.</exception>
+    /// <exception cref="CudaUnavailableException">CUDA was asked for and cannot be used here.</exception>
     public TrainingRun(TrainingRecipe recipe, DataSetSplits data, TrainingRunOptions options)
     {
         this.recipe = recipe.Validate();
@@ -51,7 +52,9 @@ public sealed class TrainingRun
         }
 
         this.data = recipe.TrainImages is { } count ? data.TakeTraining(count) : data;
-        Device = DeviceSelection.Resolve(options.Device);
+        DeviceChoice device = ExecutionDevices.Resolve(options.Device);
+        Device = device.Device;
+        DeviceFallbackReason = device.FallbackReason;
         Replicas = options.ReplicasFor(Device);
     }
 
@@ -64,8 +67,11 @@ public sealed class TrainingRun
     /// <summary>Called after every step with its record (as <c>steps.csv</c> has it) and the batches per epoch.</summary>
     public event Action<StepRecord, int>? StepCompleted;
 
-    /// <summary>The device the run resolved to.</summary>
+    /// <summary>The device the run resolved to: Cpu or Cuda.</summary>
     public ExecutionDevice Device { get; }
+
+    /// <summary>Why <see cref="ExecutionDevice.Auto"/> resolved to the CPU although the loaded ONNX Runtime has the CUDA provider; null otherwise.</summary>
+    public string? DeviceFallbackReason { get; }
 
     /// <summary>The replica count the run resolved to (see <see cref="TrainingRunOptions.Replicas"/>).</summary>
     public int Replicas { get; }

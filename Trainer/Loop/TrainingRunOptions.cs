@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using LeNetOnnx.Trainer.Engine;
 
 namespace LeNetOnnx.Trainer.Loop;

@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Tests;

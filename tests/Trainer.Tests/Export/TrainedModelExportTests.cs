@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using System.Text.Json;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Tests;

@@ -1,3 +1,4 @@
+using LeNetOnnx.Runtime;
 using LeNetOnnx.Builder;
 using LeNetOnnx.Builder.IO;
 using LeNetOnnx.Builder.LeNet;
