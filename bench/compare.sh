@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# PyTorch against LeNetOnnx on this machine, back to back on the same data: runs
-# tools/torch_bench.py (PyTorch 1.13, CPU) and `./lenet bench --json`, then prints both figures and
-# the ratios as a markdown report with the date, machine and commit.
+# PyTorch, TorchSharp and LeNetOnnx on this machine, back to back on the same data: runs
+# tools/torch_bench.py (PyTorch 1.13, CPU), bench/torchsharp-peer.sh (TorchSharp 0.107, libtorch
+# 2.10, CPU) and `./lenet bench --json`, then prints all three and our ratio to each as a markdown
+# report with the date, machine and commit.
 #
 #   bench/compare.sh [--epochs N] [--seconds S] [--rounds R] [--output FILE]
 #
-# With --rounds R the two sides run alternately R times (PyTorch, ours, PyTorch, ours, ...): the
-# table shows each side's median over the rounds, and every round's ratios are listed, so a
+# With --rounds R the three run alternately R times (PyTorch, TorchSharp, ours, PyTorch, ...): the
+# table shows each one's median over the rounds, and every round's ratios are listed, so a
 # noisy machine shows as spread instead of as one lucky or unlucky figure.
 #
-# Both sides train the d2l recipe (classic LeNet-5, SGD lr 0.9, batch 256) from the same initial
+# All three train the d2l recipe (classic LeNet-5, SGD lr 0.9, batch 256) from the same initial
 # weights and time whole epochs (shuffling, batching, steps, test evaluation), then measure
 # inference at batch 256 and one image per call. Needs /usr/bin/python3 with torch
 # (tools/install-prerequisites.sh) and the Fashion-MNIST files.
@@ -43,6 +44,8 @@ trap 'rm -rf "$work"' EXIT
 for ((r = 1; r <= rounds; r++)); do
   echo "compare.sh: round $r of $rounds: PyTorch ($epochs epochs)..." >&2
   /usr/bin/python3 tools/torch_bench.py --model "$work/initial.onnx" --epochs "$epochs" --seconds "$seconds" > "$work/torch.$r.json"
+  echo "compare.sh: round $r of $rounds: TorchSharp ($epochs epochs)..." >&2
+  bench/torchsharp-peer.sh --model "$work/initial.onnx" --epochs "$epochs" --seconds "$seconds" > "$work/sharp.$r.json"
   echo "compare.sh: round $r of $rounds: LeNetOnnx ($epochs epochs)..." >&2
   ./lenet bench --json --epochs "$epochs" --seconds "$seconds" > "$work/ours.$r.json"
 done
@@ -51,24 +54,27 @@ commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --qu
 import datetime, json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
 torch_runs = [json.load(open(f"{work}/torch.{r}.json")) for r in range(1, rounds + 1)]
+sharp_runs = [json.load(open(f"{work}/sharp.{r}.json")) for r in range(1, rounds + 1)]
 ours_runs = [json.load(open(f"{work}/ours.{r}.json")) for r in range(1, rounds + 1)]
 numeric = lambda runs: {k: statistics.median(run[k] for run in runs) for k, v in runs[0].items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 torch = {**torch_runs[-1], **numeric(torch_runs)}
+sharp = {**sharp_runs[-1], **numeric(sharp_runs)}
 ours = {**ours_runs[-1], **numeric(ours_runs)}
 m = ours["machine"]
-print(f"# PyTorch vs LeNetOnnx, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+print(f"# PyTorch, TorchSharp and LeNetOnnx, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
 print()
-print(f"Machine: {m['cpu']}, {m['cores']} cores; {m['os']}; .NET {m['dotnet']}, ONNX Runtime {m['onnxruntime']}, PyTorch {torch['torch']}; commit {sys.argv[3]}.")
-print(f"Threads: PyTorch {torch['threads']}, LeNetOnnx {ours['threads']}. FMA peak measured by `lenet bench`: {ours['peak_gflops']:.1f} GFLOP/s.")
+print(f"Machine: {m['cpu']}, {m['cores']} cores; {m['os']}; .NET {m['dotnet']}, ONNX Runtime {m['onnxruntime']}, PyTorch {torch['torch']}, TorchSharp {sharp['torchsharp']} (libtorch 2.10); commit {sys.argv[3]}.")
+print(f"Threads: PyTorch {torch['threads']}, TorchSharp {sharp['threads']}, LeNetOnnx {ours['threads']}. FMA peak measured by `lenet bench`: {ours['peak_gflops']:.1f} GFLOP/s.")
 if rounds > 1:
     print(f"Rounds: {rounds}, alternated; each figure is that side's median over the rounds.")
 print()
-print("| measure | PyTorch | LeNetOnnx | ratio |")
-print("|---|---:|---:|---:|")
+print("| measure | PyTorch | TorchSharp | LeNetOnnx | ours / PyTorch | ours / TorchSharp |")
+print("|---|---:|---:|---:|---:|---:|")
+def ratio(peer, o, better_low):
+    return peer / o if better_low else o / peer
 def row(name, key, fmt, better_low=False):
-    t, o = torch[key], ours[key]
-    ratio = t / o if better_low else o / t
-    print(f"| {name} | {t:{fmt}} | {o:{fmt}} | {ratio:.2f}x |")
+    t, s, o = torch[key], sharp[key], ours[key]
+    print(f"| {name} | {t:{fmt}} | {s:{fmt}} | {o:{fmt}} | {ratio(t, o, better_low):.2f}x | {ratio(s, o, better_low):.2f}x |")
 row("training epoch, s (mean after the first)", "train_epoch_seconds", ".2f", better_low=True)
 row("training, img/s", "train_images_per_second", ",.0f")
 row("inference batch 256, img/s", "inference_images_per_second", ",.0f")
@@ -77,10 +83,10 @@ row("one image p99, µs", "single_p99_us", ".1f", better_low=True)
 print()
 print("Test accuracy after each epoch (same initial weights, same recipe; shuffling differs):")
 print()
-print("| epoch | PyTorch | LeNetOnnx |")
-print("|---:|---:|---:|")
-for t, o in zip(torch["train_epochs"], ours["train_epochs"]):
-    print(f"| {t['epoch']} | {t['test_accuracy']:.4f} | {o['test_accuracy']:.4f} |")
+print("| epoch | PyTorch | TorchSharp | LeNetOnnx |")
+print("|---:|---:|---:|---:|")
+for t, s, o in zip(torch["train_epochs"], sharp["train_epochs"], ours["train_epochs"]):
+    print(f"| {t['epoch']} | {t['test_accuracy']:.4f} | {s['test_accuracy']:.4f} | {o['test_accuracy']:.4f} |")
 print()
 print("LeNetOnnx only:")
 print()
@@ -90,11 +96,12 @@ print(f"- 64 concurrent single-image callers through the batching front: {ours['
       f" ({ours['concurrent_requests_per_second'] / ours['inference_images_per_second']:.0%} of batch 256), p50 {ours['concurrent_p50_us']:,.0f} µs, p99 {ours['concurrent_p99_us']:,.0f} µs.")
 print(f"- one image: {ours['single_allocated_bytes']:.0f} bytes allocated per call.")
 if "train_kernel_epoch_seconds" in ours:
-    bound = [t["train_epoch_seconds"] / o["train_kernel_epoch_seconds"] for t, o in zip(torch_runs, ours_runs)]
+    bounds = lambda peers: [p["train_epoch_seconds"] / o["train_kernel_epoch_seconds"] for p, o in zip(peers, ours_runs)]
+    listed = lambda bound: f"{statistics.median(bound):.2f}x" + (f" ({', '.join(format(b, '.2f') + 'x' for b in bound)})" if rounds > 1 else "")
     print(f"- the training sessions alone (the replicas' training runs on one batch, never waiting for each other; no optimizer, data or evaluation):"
           f" {ours['train_kernel_images_per_second']:,.0f} img/s, an epoch of {ours['train_kernel_epoch_seconds']:.2f} s,"
-          f" {ours['train_kernel_epoch_seconds'] / ours['train_epoch_seconds']:.0%} of the measured one; against PyTorch's epoch of the same round the most a whole epoch could reach is"
-          f" {statistics.median(bound):.2f}x" + (f" ({', '.join(format(b, '.2f') + 'x' for b in bound)})." if rounds > 1 else "."))
+          f" {ours['train_kernel_epoch_seconds'] / ours['train_epoch_seconds']:.0%} of the measured one; against the epochs of the same round the most a whole epoch could reach is"
+          f" {listed(bounds(torch_runs))} against PyTorch and {listed(bounds(sharp_runs))} against TorchSharp.")
 if "single_one_thread_p50_us" in ours:
     per_round = ", ".join(format(o["single_one_thread_p50_us"], ".1f") for o in ours_runs)
     print(f"- one image on one intra-op thread (the library's default options): p50 {ours['single_one_thread_p50_us']:.1f} µs, p99 {ours['single_one_thread_p99_us']:.1f} µs"
@@ -105,15 +112,16 @@ if "fixed_work_p99_us" in ours:
           + (f" (p99 per round: {per_round})." if rounds > 1 else "."))
 if rounds > 1:
     print()
-    print("Every round (PyTorch / LeNetOnnx, ratio):")
+    print("Every round (PyTorch / TorchSharp / LeNetOnnx; ours against PyTorch and TorchSharp):")
     print()
-    print("| round | epoch, s | inference batch 256, img/s | one image p50 / p99, µs | 64 callers, img/s and p99 µs |")
+    print("| round | epoch, s | inference batch 256, img/s | one image p50, µs | ours: one image p99 µs; 64 callers img/s, p99 µs |")
     print("|---:|---|---|---|---|")
-    for r, (t, o) in enumerate(zip(torch_runs, ours_runs), 1):
-        print(f"| {r} | {t['train_epoch_seconds']:.2f} / {o['train_epoch_seconds']:.2f} ({t['train_epoch_seconds'] / o['train_epoch_seconds']:.2f}x)"
-              f" | {t['inference_images_per_second']:,.0f} / {o['inference_images_per_second']:,.0f} ({o['inference_images_per_second'] / t['inference_images_per_second']:.2f}x)"
-              f" | {o['single_p50_us']:.1f} / {o['single_p99_us']:.1f}"
-              f" | {o['concurrent_requests_per_second']:,.0f}, {o['concurrent_p99_us']:,.0f} |")
+    for r, (t, s, o) in enumerate(zip(torch_runs, sharp_runs, ours_runs), 1):
+        three = lambda key, fmt, low: (f"{t[key]:{fmt}} / {s[key]:{fmt}} / {o[key]:{fmt}} ({ratio(t[key], o[key], low):.2f}x, {ratio(s[key], o[key], low):.2f}x)")
+        print(f"| {r} | {three('train_epoch_seconds', '.2f', True)}"
+              f" | {three('inference_images_per_second', ',.0f', False)}"
+              f" | {three('single_p50_us', '.1f', True)}"
+              f" | {o['single_p99_us']:.1f}; {o['concurrent_requests_per_second']:,.0f}, {o['concurrent_p99_us']:,.0f} |")
 PY
 cat "$work/report.md"
 if [[ -n "$output" ]]; then
