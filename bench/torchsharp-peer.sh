@@ -16,7 +16,7 @@ if ! log=$(dotnet build "$root/bench/TorchSharpPeer/LeNetOnnx.TorchSharpPeer.csp
   echo "torchsharp-peer.sh: building the TorchSharp peer failed (see above)" >&2
   exit 1
 fi
-system_libstdcxx="$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+system_libstdcxx="$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')"
 if [[ -n "$system_libstdcxx" ]] && grep -qa GLIBCXX_3.4.32 "$system_libstdcxx"; then
   exec "$out/torchsharp-peer" "$@"
 fi
