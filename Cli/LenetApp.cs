@@ -84,5 +84,6 @@ internal static class LenetApp
         ServeCommand.Create(),
         BenchCommand.Create(),
         DigitsCommand.Create(),
+        ImportCommand.Create(),
     };
 }

@@ -8,7 +8,8 @@ namespace LeNetOnnx.Builder.Serialization;
 /// <param name="Variant">The variant named in the model's metadata.</param>
 /// <param name="Seed">The seed in the metadata (0 when absent).</param>
 /// <param name="Weights">Every parameter's values, by name.</param>
-public sealed record ImportedModel(LeNetOptions Variant, ulong Seed, IReadOnlyDictionary<string, float[]> Weights);
+/// <param name="Labels">The class names of its metadata (<c>lenet.labels</c>); null when absent or unreadable.</param>
+public sealed record ImportedModel(LeNetOptions Variant, ulong Seed, IReadOnlyDictionary<string, float[]> Weights, IReadOnlyList<string>? Labels = null);
 
 /// <summary>
 /// Reads an ONNX file made by LeNetOnnx (<c>lenet build</c>, an export of <c>lenet train</c>) and
@@ -87,7 +88,19 @@ public static class LeNetModelReader
         }
 
         CheckConnectionTable(variant, weights, source);
-        return new ImportedModel(variant, seed, weights);
+        return new ImportedModel(variant, seed, weights, ReadLabels(model.MetadataProps.FirstOrDefault(p => p.Key == LeNetContract.Keys.Labels)?.Value));
+    }
+
+    private static string[]? ReadLabels(string? json)
+    {
+        try
+        {
+            return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<string[]>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static float[] ReadFloats(TensorProto tensor, IReadOnlyList<long> dims, string source)

@@ -1,5 +1,6 @@
 using LeNetOnnx.Runtime;
 using System.CommandLine;
+using LeNetOnnx.Builder.Serialization;
 using System.Diagnostics;
 using System.Globalization;
 using LeNetOnnx.Builder.LeNet;
@@ -54,16 +55,32 @@ internal static class TrainCommand
         shift.Validators.Add(r => CommonOptions.InRange(r, 0, Augmentation.LargestShift));
         var runDir = new Option<string>("--run-dir") { Description = "Where the checkpoint and metrics.jsonl go (default runs/<recipe>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
+        var from = new Option<FileInfo?>("--from") { Description = "Start from the weights of this LeNetOnnx model (e.g. one made by lenet import) instead of seeded ones; its variant is trained." };
         var output = new Option<string>("--output", "-o") { Description = "The exported model (default models/lenet-<variant or recipe>.onnx); a model card and reference file go beside it." };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST (or MNIST) with ONNX Runtime, checkpointing every epoch, and export the model.")
         {
-            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, smoothing, trainLimit, dataSet, data, device, tf32, threads, replicas, runDir, resume, output,
+            recipe, variant, optimizer, lr, momentum, weightDecay, batch, epochs, seed, schedule, shift, flip, smoothing, trainLimit, dataSet, data, device, tf32, threads, replicas, runDir, resume, from, output,
         };
         command.SetAction(async (result, cancellation) =>
         {
+            ImportedModel? start = null;
+            if (result.GetValue(from) is { } startModel)
+            {
+                if (result.GetValue(resume))
+                {
+                    throw new UsageException("--from and --resume: the checkpoint already holds the weights the run started from; leave --from out to continue it.");
+                }
+
+                start = LeNetModelReader.Read(startModel.FullName);
+                if (result.GetValue(variant) is { } named && !string.Equals(named, start.Variant.Variant, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new UsageException($"--variant {named} does not match the model '{startModel.FullName}', which is '{start.Variant.Variant}'; leave --variant out.");
+                }
+            }
+
             TrainingRecipe r = new RecipeOverrides
             {
-                Variant = result.GetValue(variant) is { } v ? LeNetVariants.Get(v) : null,
+                Variant = start?.Variant ?? (result.GetValue(variant) is { } v ? LeNetVariants.Get(v) : null),
                 Optimizer = result.GetValue(optimizer) is { } name ? OptimizerOptions.ParseKind(name) : null,
                 LearningRate = result.GetValue(lr),
                 Momentum = result.GetValue(momentum),
@@ -97,8 +114,15 @@ internal static class TrainCommand
                 throw new UsageException($"--resume: the checkpoint '{Path.GetFullPath(Path.Combine(runDirectory, TrainingRun.CheckpointFileName))}' does not exist; give the --run-dir of the run to continue.");
             }
 
+            if (start?.Labels is { } startLabels && !startLabels.SequenceEqual(splits.Description.ClassNames, StringComparer.Ordinal))
+            {
+                throw new UsageException(
+                    $"--from: the model '{result.GetValue(from)!.FullName}' classifies into {string.Join(", ", startLabels.Take(3))}, …, but {splits.Description.Name} has the classes {string.Join(", ", splits.Description.ClassNames.Take(3))}, …; fine-tune it on the data set it was made for (--dataset, --data).");
+            }
+
             var run = new TrainingRun(r, splits, new TrainingRunOptions
             {
+                InitialWeights = start?.Weights,
                 RunDirectory = runDirectory,
                 Resume = result.GetValue(resume),
                 Device = CommonOptions.ParseDevice(result.GetValue(device)!),
@@ -127,7 +151,7 @@ internal static class TrainCommand
                 bar.Clear();
                 console.WriteLine(m);
             };
-            console.WriteLine($"training {TrainingRun.Describe(r)}; data from {run.Data.Directory}");
+            console.WriteLine($"training {TrainingRun.Describe(r)}{(start is null ? "" : $", starting from the weights of {result.GetValue(from)!.FullName}")}; data from {run.Data.Directory}");
             var clock = Stopwatch.StartNew();
             TrainingOutcome outcome;
             try

@@ -12,6 +12,13 @@ public sealed record TrainingRunOptions
     /// <summary>Continue from the run directory's checkpoint instead of starting over.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// The weights to start from instead of the recipe's seeded ones (every parameter of the
+    /// recipe's variant, by name), e.g. those of an imported model; null for the seeded ones. Not
+    /// read when resuming: the checkpoint holds the weights reached.
+    /// </summary>
+    public IReadOnlyDictionary<string, float[]>? InitialWeights { get; init; }
+
     /// <summary>The execution device.</summary>
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 

@@ -36,6 +36,7 @@ public sealed class BadInputMatrixTests
             .Concat(ServeStartup())
             .Concat(ServeRequests())
             .Concat(Digits())
+            .Concat(Import())
             .Select(row => new TestDataRow<BadInputCase>(row) { DisplayName = row.ToString() });
 
     [TestMethod]
@@ -111,6 +112,30 @@ public sealed class BadInputMatrixTests
         Cli("artifacts", "output directory is read-only", BadInput, "{readonly}", "-o", "{readonly}/out"),
         Cli("artifacts", "disk full", OutputFailed, "No space left on device", "-o", "{full}/out"),
     ];
+
+    private static IEnumerable<BadInputCase> Import()
+    {
+        string[] foreign = ["--model", "{dir}/theirs.onnx", "-o", "{dir}/ours.onnx"];
+        return
+        [
+            Cli("import", "unknown option", BadInput, "--frobnicate", [.. foreign, "--frobnicate"]),
+            Cli("import", "model option missing", BadInput, "--model", "-o", "{dir}/ours.onnx"),
+            Cli("import", "output option missing", BadInput, "--output", "--model", "{model}"),
+            Cli("import", "model missing", BadInput, "does not exist", foreign),
+            Cli("import", "model empty", BadInput, "no graph", foreign) with { Files = [File("{dir}/theirs.onnx", BadFiles.Empty)] },
+            Cli("import", "model is garbage", BadInput, "not a valid ONNX model", foreign) with { Files = [File("{dir}/theirs.onnx", BadFiles.Garbage)] },
+            Cli("import", "model truncated", BadInput, "not a valid ONNX model", foreign) with { Files = [File("{dir}/theirs.onnx", BadFiles.TruncatedModel)] },
+            Cli("import", "model of another task", BadInput, "not [N, 1, 28, 28]", foreign) with { Files = [File("{dir}/theirs.onnx", BadFiles.OtherTaskModel)] },
+            Cli("import", "a LeNetOnnx model already", BadInput, "is already a LeNetOnnx model", "--model", "{model}", "-o", "{dir}/ours.onnx"),
+            Cli("import", "unknown variant", BadInput, "lenet-1", [.. foreign, "--variant", "lenet-1"]),
+            Cli("import", "input scale 3", BadInput, "Argument '3' not recognized. Must be one of: '1' '255'", [.. foreign, "--input-scale", "3"]),
+            Cli("import", "normalization not MEAN,STD", BadInput, "--normalized 'half' is not MEAN,STD", [.. foreign, "--normalized", "half"]) with { Files = [File("{dir}/theirs.onnx", BadFiles.UntrainedModel)] },
+            Cli("import", "normalization with std 0", BadInput, "positive standard deviation", [.. foreign, "--normalized", "0.5,0"]) with { Files = [File("{dir}/theirs.onnx", BadFiles.UntrainedModel)] },
+            Cli("import", "normalization with NaN", BadInput, "finite mean", [.. foreign, "--normalized", "NaN,0.5"]) with { Files = [File("{dir}/theirs.onnx", BadFiles.UntrainedModel)] },
+            Cli("import", "labels neither a name nor a file", BadInput, "--labels 'cifar'", [.. foreign, "--labels", "cifar"]) with { Files = [File("{dir}/theirs.onnx", BadFiles.UntrainedModel)] },
+            Cli("import", "labels file of nine names", BadInput, "names 9 classes", [.. foreign, "--labels", "{dir}/labels.txt"]) with { Files = [File("{dir}/theirs.onnx", BadFiles.UntrainedModel), File("{dir}/labels.txt", BadFiles.ClassNames(DigitNames[..9]))] },
+        ];
+    }
 
     private static IEnumerable<BadInputCase> Train()
     {
