@@ -10,7 +10,8 @@ LeNetOnnx's reference module), so the exported graph is what a user brings.
 FORM: d2l (the d2l chapter's nn.Sequential), tutorial (the PyTorch MNIST tutorial's class: ReLU,
 max pooling, its torch.softmax at the end, fed Normalize(0.5, 0.5) images), keras (tanh, max
 pooling, a softmax output layer), modern (the tutorial's net with C1 padded by 2), sigmoid-max,
-and foreign ones that are not LeNets: wide (input 32x32), rgb (3 channels), hundred (100
+lenet1998 (the paper's network with its C3 table as a mask), mxnet (sigmoid-max on the image
+resized to 96x96 in the network), and foreign ones that are not LeNets: wide (input 32x32), rgb (3 channels), hundred (100
 classes), deep (an extra convolution). AXES: dynamic (batch axis named) or fixed (batch 1).
 FOLD: fold or nofold (do_constant_folding). With --train-steps every form first trains that
 many SGD steps on Fashion-MNIST (the sigmoid nets as d2l does: batch 256, lr 0.9; the others
@@ -33,9 +34,11 @@ import torch.nn.functional as F
 class Tutorial(nn.Module):
     """The PyTorch MNIST tutorial's network (ReLU, max pooling) ending in torch.softmax."""
 
-    def __init__(self, padding=0, activation=F.relu, channels=1, classes=10, side=28, extra=False):
+    def __init__(self, padding=0, activation=F.relu, channels=1, classes=10, side=28, extra=False, resize=0):
         super().__init__()
         self.activation = activation
+        self.resize = resize
+        side = resize or side
         self.conv1 = nn.Conv2d(channels, 6, 5, padding=padding)
         self.extra = nn.Conv2d(6, 6, 3, padding=1) if extra else None
         self.conv2 = nn.Conv2d(6, 16, 5)
@@ -45,6 +48,9 @@ class Tutorial(nn.Module):
         self.fc3 = nn.Linear(84, classes)
 
     def forward(self, x):
+        if self.resize:
+            # MXNet/Gluon's loader resizes to 96x96; here inside the network, bilinear.
+            x = F.interpolate(x, size=(self.resize, self.resize), mode="bilinear", align_corners=False)
         x = F.max_pool2d(self.activation(self.conv1(x)), 2)
         if self.extra is not None:
             x = self.activation(self.extra(x))
@@ -84,6 +90,62 @@ def keras():
         nn.Linear(84, 10), nn.Softmax(dim=1))
 
 
+C3_TABLE = [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 0], [5, 0, 1],
+            [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [3, 4, 5, 0], [4, 5, 0, 1], [5, 0, 1, 2],
+            [0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5], [0, 1, 2, 3, 4, 5]]
+
+
+class Subsampling(nn.Module):
+    """The paper's S2/S4 per map: the sum of each 2x2 block times a coefficient, plus a bias
+    (the sum written as 4 x the mean: torch.onnx.export cannot export divisor_override)."""
+
+    def __init__(self, maps):
+        super().__init__()
+        self.weight = nn.Parameter(torch.full((maps, 1, 1), 0.25))
+        self.bias = nn.Parameter(torch.zeros(maps, 1, 1))
+
+    def forward(self, x):
+        return F.avg_pool2d(x, 2) * (4 * self.weight) + self.bias
+
+
+class LeNet1998(nn.Module):
+    """LeNet-5 as LeCun et al. published it: 32x32 input (background -0.1, ink 1.175), the scaled
+    tanh 1.7159 tanh(2a/3), trainable subsampling, C3 by its connection table (a mask on the
+    weights), C5 a convolution, and a linear output in place of the RBF units."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 6, 5)
+        self.s2 = Subsampling(6)
+        self.c3 = nn.Conv2d(6, 16, 5)
+        self.s4 = Subsampling(16)
+        self.c5 = nn.Conv2d(16, 120, 5)
+        self.f6 = nn.Linear(120, 84)
+        self.out = nn.Linear(84, 10)
+        mask = torch.zeros(16, 6, 1, 1)
+        for target, sources in enumerate(C3_TABLE):
+            mask[target, sources] = 1
+        self.register_buffer("c3_mask", mask)
+        with torch.no_grad():
+            self.c3.weight.mul_(mask)
+
+    @staticmethod
+    def squash(a):
+        return 1.7159 * torch.tanh(a * (2.0 / 3.0))
+
+    def forward(self, x):
+        x = F.pad(x, (2, 2, 2, 2))
+        x = 1.275 * x - 0.1
+        x = self.squash(self.c1(x))
+        x = self.squash(self.s2(x))
+        x = self.squash(F.conv2d(x, self.c3.weight * self.c3_mask, self.c3.bias))
+        x = self.squash(self.s4(x))
+        x = self.squash(self.c5(x))
+        x = torch.flatten(x, 1)
+        x = self.squash(self.f6(x))
+        return self.out(x)
+
+
 # form -> (module factory, input shape per image, whether it is fed Normalize(0.5, 0.5) images)
 FORMS = {
     "d2l": (d2l, (1, 28, 28), False),
@@ -91,6 +153,8 @@ FORMS = {
     "keras": (keras, (1, 28, 28), False),
     "modern": (lambda: Tutorial(padding=2), (1, 28, 28), True),
     "sigmoid-max": (lambda: Tutorial(activation=torch.sigmoid), (1, 28, 28), False),
+    "lenet1998": (LeNet1998, (1, 28, 28), False),
+    "mxnet": (lambda: Tutorial(activation=torch.sigmoid, resize=96), (1, 28, 28), False),
     "wide": (lambda: Tutorial(side=32), (1, 32, 32), False),
     "rgb": (lambda: Tutorial(channels=3), (3, 28, 28), False),
     "hundred": (lambda: Tutorial(classes=100), (1, 28, 28), False),
@@ -122,7 +186,7 @@ def train(module, normalized, steps, data, seed, sigmoid):
         optimizer.zero_grad()
         output = module(fed(images[rows], normalized))
         # A trailing softmax: train on its log (the net's output is probabilities).
-        ends_in_softmax = isinstance(module, Tutorial) or isinstance(module[-1], nn.Softmax)
+        ends_in_softmax = isinstance(module, Tutorial) or (isinstance(module, nn.Sequential) and isinstance(module[-1], nn.Softmax))
         loss = F.nll_loss(torch.log(output + 1e-12), labels[rows]) if ends_in_softmax else F.cross_entropy(output, labels[rows])
         loss.backward()
         optimizer.step()
@@ -157,7 +221,7 @@ def main(argv=None):
         torch.manual_seed(args.seed)
         module = factory()
         if args.train_steps:
-            train(module, normalized, args.train_steps, args.data, args.seed, sigmoid=form in ("d2l", "sigmoid-max"))
+            train(module, normalized, args.train_steps, args.data, args.seed, sigmoid=form in ("d2l", "sigmoid-max", "mxnet"))
         module.eval()
         dummy = torch.zeros((1, *shape))
         torch.onnx.export(module, dummy, output, opset_version=int(opset), do_constant_folding=fold == "fold",

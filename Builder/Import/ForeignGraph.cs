@@ -91,6 +91,43 @@ internal sealed class ForeignGraph
     public static string String(NodeProto node, string name, string fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.S.ToStringUtf8() : fallback;
 
+    // a × b where b's shape broadcasts to a's (each of b's dimensions equal to a's or 1, from the right); null otherwise.
+    private static ForeignTensor? Broadcast(ForeignTensor a, ForeignTensor b)
+    {
+        if (b.Dims.Length > a.Dims.Length)
+        {
+            return null;
+        }
+
+        long[] dims = [.. Enumerable.Repeat(1L, a.Dims.Length - b.Dims.Length), .. b.Dims];
+        if (dims.Where((d, i) => d != 1 && d != a.Dims[i]).Any())
+        {
+            return null;
+        }
+
+        float[] values = a.Floats!, factors = b.Floats!, result = new float[values.Length];
+        long[] strides = new long[dims.Length];
+        for (int i = dims.Length - 1, stride = 1; i >= 0; i--)
+        {
+            strides[i] = dims[i] == 1 ? 0 : stride;
+            stride *= (int)dims[i];
+        }
+
+        for (int k = 0; k < values.Length; k++)
+        {
+            long rest = k, offset = 0;
+            for (int i = dims.Length - 1; i >= 0; i--)
+            {
+                offset += rest % a.Dims[i] * strides[i];
+                rest /= a.Dims[i];
+            }
+
+            result[k] = values[k] * factors[offset];
+        }
+
+        return new ForeignTensor(a.Dims, result, null);
+    }
+
     private ForeignTensor? Evaluate(string name)
     {
         if (initializers.TryGetValue(name, out TensorProto? tensor))
@@ -138,16 +175,9 @@ internal sealed class ForeignGraph
             case "Transpose" when Constant(node.Input[0]) is { Floats: { } values, Dims: [long rows, long columns] }
                 && Ints(node, "perm") is null or [1, 0]:
                 return new ForeignTensor([columns, rows], ForeignTensor.Transpose(values, (int)rows, (int)columns), null);
-            case "Mul" when node.Input.Count == 2 && Constant(node.Input[0]) is { Floats: { } a } left && Constant(node.Input[1]) is { Floats: { } b } right:
-                // A weight times a mask of the same shape (a connection table), or by a scalar.
-                if (a.Length == b.Length && left.Dims.SequenceEqual(right.Dims))
-                {
-                    return new ForeignTensor(left.Dims, [.. a.Select((x, k) => x * b[k])], null);
-                }
-
-                return left.Scalar is { } s ? new ForeignTensor(right.Dims, [.. b.Select(x => s * x)], null)
-                    : right.Scalar is { } t ? new ForeignTensor(left.Dims, [.. a.Select(x => x * t)], null)
-                    : null;
+            case "Mul" when node.Input.Count == 2 && Constant(node.Input[0]) is { Floats: { } } left && Constant(node.Input[1]) is { Floats: { } } right:
+                // A weight times a mask (a connection table, broadcast over the kernel), or by a scalar.
+                return Broadcast(left, right) ?? Broadcast(right, left);
             default:
                 return null;
         }

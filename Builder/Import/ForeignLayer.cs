@@ -14,10 +14,20 @@ internal sealed record AffineLayer(string Node, float Scale, float Shift) : Fore
     public override string Summary => $"x·{Scale} + {Shift}";
 }
 
-/// <summary>Zero padding of <see cref="Pixels"/> on every side of the image.</summary>
-internal sealed record PadLayer(string Node, int Pixels, float Value) : ForeignLayer(Node)
+/// <summary>
+/// Padding of <see cref="Pixels"/> on every side of the image with <see cref="Value"/>; Pixels is
+/// null when the exporter computes the amounts in the graph (<c>F.pad</c> does), and the layers
+/// after it then tell how much it must be (<see cref="ChainMatch"/>).
+/// </summary>
+internal sealed record PadLayer(string Node, int? Pixels, float Value) : ForeignLayer(Node)
 {
-    public override string Summary => $"Pad {Pixels} (value {Value})";
+    public override string Summary => $"Pad {Pixels?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(computed)"}";
+}
+
+/// <summary><c>x·Scale[c] + Shift[c]</c> per channel c (Mul or Add by a constant of shape [C,1,1]).</summary>
+internal sealed record ChannelAffineLayer(string Node, float[] Scale, float[] Shift) : ForeignLayer(Node)
+{
+    public override string Summary => $"per-map x·a + b ({Scale.Length} maps)";
 }
 
 /// <summary>A 2-D convolution with stride 1 and symmetric padding; weights <c>[Out, In, K, K]</c>.</summary>
@@ -54,4 +64,10 @@ internal sealed record DenseLayer(string Node, int Out, int In, float[] Weight, 
 internal sealed record SoftmaxLayer(string Node, bool Log) : ForeignLayer(Node)
 {
     public override string Summary => Log ? "LogSoftmax" : "Softmax";
+}
+
+/// <summary>A bilinear resize of the image to <see cref="Size"/>×Size (half-pixel centres); Size null when the graph computes it.</summary>
+internal sealed record ResizeLayer(string Node, int? Size) : ForeignLayer(Node)
+{
+    public override string Summary => $"Resize bilinear to {Size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(computed)"}";
 }

@@ -43,6 +43,9 @@ internal static class LayerChainReader
                     }
 
                     break;
+                case "Resize":
+                    layers.Add(Resize(graph, node, where));
+                    break;
                 case "Conv":
                     layers.Add(Conv(graph, node, where));
                     break;
@@ -110,13 +113,23 @@ internal static class LayerChainReader
         };
     }
 
-    private static AffineLayer Affine(ForeignGraph graph, NodeProto node, string current, string where)
+    private static ForeignLayer Affine(ForeignGraph graph, NodeProto node, string current, string where)
     {
         bool first = node.Input[0] == current;
         string other = first ? node.Input[1] : node.Input[0];
-        if (graph.Constant(other)?.Scalar is not { } c)
+        ForeignTensor? constant = graph.Constant(other);
+        if (constant is { Floats: { Length: > 1 } values, Dims: [.., 1, 1] } && node.OpType is "Mul" or "Add"
+            && constant.Dims.Length is 3 or 4 && (constant.Dims.Length == 3 || constant.Dims[0] == 1))
         {
-            throw Refuse(graph, $"{where} combines the image with something other than one constant number");
+            // Per-map coefficients or biases, [C,1,1] or [1,C,1,1]: the trainable subsampling.
+            return node.OpType == "Mul"
+                ? new ChannelAffineLayer(where, values, new float[values.Length])
+                : new ChannelAffineLayer(where, [.. Enumerable.Repeat(1f, values.Length)], values);
+        }
+
+        if (constant?.Scalar is not { } c)
+        {
+            throw Refuse(graph, $"{where} combines the image with something other than a constant number or per-map constants");
         }
 
         return node.OpType switch
@@ -139,9 +152,20 @@ internal static class LayerChainReader
         float value = node.Input.Count > 2 && node.Input[2].Length > 0
             ? graph.Constant(node.Input[2])?.Scalar ?? float.NaN
             : ForeignGraph.Float(node, "value", 0);
-        if (pads is not { Length: 8 } || float.IsNaN(value))
+        if (float.IsNaN(value))
         {
-            throw Refuse(graph, $"{where} pads by amounts that are not constant");
+            throw Refuse(graph, $"{where} pads with a value that is not constant");
+        }
+
+        if (pads is null)
+        {
+            // Computed in the graph (F.pad exports a ConstantOfShape/Concat/Slice chain).
+            return new PadLayer(where, null, value);
+        }
+
+        if (pads.Length != 8)
+        {
+            throw Refuse(graph, $"{where} pads by [{string.Join(",", pads)}], not the 8 amounts of a batch of images");
         }
 
         if (pads.All(p => p == 0))
@@ -155,6 +179,29 @@ internal static class LayerChainReader
         }
 
         return new PadLayer(where, (int)pads[2], value);
+    }
+
+    private static ResizeLayer Resize(ForeignGraph graph, NodeProto node, string where)
+    {
+        if (ForeignGraph.String(node, "mode", "nearest") != "linear"
+            || ForeignGraph.String(node, "coordinate_transformation_mode", "half_pixel") is not ("half_pixel" or "pytorch_half_pixel")
+            || ForeignGraph.Int(node, "antialias", 0) != 0)
+        {
+            throw Refuse(graph, $"{where} is not a bilinear resize with half-pixel centres (as PyTorch's interpolate(mode='bilinear', align_corners=False) exports)");
+        }
+
+        // Sizes (input 3) or scales (input 2), when constant; else computed from the input's shape.
+        if (node.Input.Count > 3 && node.Input[3].Length > 0 && graph.Constant(node.Input[3]) is { Integers: [.., long h, long w] })
+        {
+            return h == w ? new ResizeLayer(where, (int)h) : throw Refuse(graph, $"{where} resizes to {h}×{w}, not to a square");
+        }
+
+        if (node.Input.Count > 2 && node.Input[2].Length > 0 && graph.Constant(node.Input[2]) is { Floats: [.., float sh, float sw] })
+        {
+            return sh == sw ? new ResizeLayer(where, (int)Math.Floor(28 * sh)) : throw Refuse(graph, $"{where} scales by {sh}×{sw}, not the same both ways");
+        }
+
+        return new ResizeLayer(where, null);
     }
 
     private static ConvLayer Conv(ForeignGraph graph, NodeProto node, string where)

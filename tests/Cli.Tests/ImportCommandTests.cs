@@ -8,7 +8,8 @@ namespace LeNetOnnx.Cli.Tests;
 /// <summary>
 /// <c>lenet import</c> on what a PyTorch user brings: LeNets written the way their sources write
 /// them (the d2l Sequential, the MNIST tutorial's class with its softmax, a Keras-style tanh net,
-/// the tutorial net padded, a sigmoid one), exported by Debian's PyTorch 1.13 at opsets 13 to 17,
+/// the tutorial net padded, a sigmoid one, the 1998 network with its C3 mask, MXNet's resized
+/// net), exported by Debian's PyTorch 1.13 at opsets 13 to 17,
 /// with a dynamic or a fixed batch, constant-folded or not (tools/export_torch_lenet.py).
 /// </summary>
 [TestClass]
@@ -37,6 +38,11 @@ public sealed class ImportCommandTests
         ["modern", 17, "fixed", "fold", "modern", "--normalized 0.5,0.5 --variant modern"],
         ["sigmoid-max", 15, "dynamic", "fold", "sigmoid-max", ""],
         ["sigmoid-max", 17, "fixed", "nofold", "sigmoid-max", ""],
+        ["lenet1998", 13, "fixed", "nofold", "original", ""],
+        ["lenet1998", 15, "dynamic", "nofold", "original", "--input-scale 255"],
+        ["lenet1998", 17, "dynamic", "fold", "original", "--variant original"],
+        ["mxnet", 13, "fixed", "nofold", "sigmoid-max-96", ""],
+        ["mxnet", 17, "dynamic", "fold", "sigmoid-max-96", ""],
     ];
 
     [ClassInitialize]
@@ -60,7 +66,8 @@ public sealed class ImportCommandTests
         // Trained a few hundred steps, so that accuracy means something.
         Run(["--train-steps", "300", "--report", Exports.File("report.json"),
             "--spec", $"d2l:17:dynamic:fold:{Exports.File("d2l-trained.onnx")}",
-            "--spec", $"tutorial:14:fixed:fold:{Exports.File("tutorial-trained.onnx")}"]);
+            "--spec", $"tutorial:14:fixed:fold:{Exports.File("tutorial-trained.onnx")}",
+            "--spec", $"lenet1998:15:dynamic:nofold:{Exports.File("lenet1998-trained.onnx")}"]);
         report = JsonDocument.Parse(File.ReadAllText(Exports.File("report.json"))).RootElement.Clone();
     }
 
@@ -89,6 +96,7 @@ public sealed class ImportCommandTests
     [TestMethod]
     [DataRow("d2l-trained.onnx", "")]
     [DataRow("tutorial-trained.onnx", "--normalized 0.5,0.5")]
+    [DataRow("lenet1998-trained.onnx", "")]
     public void ImportThenEvaluate_ReachesTheAccuracyPyTorchComputed(string file, string options)
     {
         string model = temporary.File("ours.onnx");
@@ -130,6 +138,25 @@ public sealed class ImportCommandTests
         CliRun artifacts = CliRun.Of("artifacts", "--from", model, "-o", temporary.File("artifacts"));
         Assert.AreEqual(0, artifacts.ExitCode, artifacts.Error);
         StringAssert.Contains(artifacts.Output, "LeNet-5 'relu-max'");
+    }
+
+    [TestMethod]
+    public async Task ImportedModel_IsPredictedAndServed()
+    {
+        string model = temporary.File("ours.onnx");
+        Assert.AreEqual(0, CliRun.Of("import", "--model", Exports.File("lenet1998-trained.onnx"), "-o", model).ExitCode);
+        CliRun predict = CliRun.Of("predict", "--model", model, $"{RealFashionMnist.TestImagesFile}:0-3");
+        Assert.AreEqual(0, predict.ExitCode, predict.Error);
+        StringAssert.Contains(predict.Output, "t10k-images-idx3-ubyte.gz:3: ");
+
+        await using var server = await Serving.ServeProcess.StartAsync(model);
+        using var body = new ByteArrayContent(RealFashionMnist.Test().Image(0).ToArray());
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var client = new HttpClient { BaseAddress = server.Url };
+        using HttpResponseMessage response = await client.PostAsync("/v1/classify", body);
+        string answer = await response.Content.ReadAsStringAsync();
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, response.StatusCode, answer);
+        StringAssert.Contains(answer, "\"label\"");
     }
 
     [TestMethod]
