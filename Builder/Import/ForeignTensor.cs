@@ -54,77 +54,37 @@ internal sealed record ForeignTensor(long[] Dims, float[]? Floats, long[]? Integ
         switch ((TensorProto.Types.DataType)tensor.DataType)
         {
             case TensorProto.Types.DataType.Float:
-                float[] floats = new float[count];
-                if (raw.Length > 0)
-                {
-                    CheckBytes(raw.Length, count, sizeof(float), where);
-                    for (int i = 0; i < floats.Length; i++)
-                    {
-                        floats[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * sizeof(float))..]);
-                    }
-                }
-                else
-                {
-                    CheckValues(tensor.FloatData.Count, count, where);
-                    tensor.FloatData.CopyTo(floats, 0);
-                }
-
-                return new ForeignTensor(dims, floats, null);
+                return new ForeignTensor(dims, Values(raw, sizeof(float), BinaryPrimitives.ReadSingleLittleEndian, tensor.FloatData, count, where), null);
             case TensorProto.Types.DataType.Int64:
-                long[] longs = new long[count];
-                if (raw.Length > 0)
-                {
-                    CheckBytes(raw.Length, count, sizeof(long), where);
-                    for (int i = 0; i < longs.Length; i++)
-                    {
-                        longs[i] = BinaryPrimitives.ReadInt64LittleEndian(raw[(i * sizeof(long))..]);
-                    }
-                }
-                else
-                {
-                    CheckValues(tensor.Int64Data.Count, count, where);
-                    tensor.Int64Data.CopyTo(longs, 0);
-                }
-
-                return new ForeignTensor(dims, null, longs);
+                return new ForeignTensor(dims, null, Values(raw, sizeof(long), BinaryPrimitives.ReadInt64LittleEndian, tensor.Int64Data, count, where));
             case TensorProto.Types.DataType.Int32:
-                long[] ints = new long[count];
-                if (raw.Length > 0)
-                {
-                    CheckBytes(raw.Length, count, sizeof(int), where);
-                    for (int i = 0; i < ints.Length; i++)
-                    {
-                        ints[i] = BinaryPrimitives.ReadInt32LittleEndian(raw[(i * sizeof(int))..]);
-                    }
-                }
-                else
-                {
-                    CheckValues(tensor.Int32Data.Count, count, where);
-                    for (int i = 0; i < ints.Length; i++)
-                    {
-                        ints[i] = tensor.Int32Data[i];
-                    }
-                }
-
-                return new ForeignTensor(dims, null, ints);
+                return new ForeignTensor(dims, null, Values(raw, sizeof(int), b => (long)BinaryPrimitives.ReadInt32LittleEndian(b), [.. tensor.Int32Data.Select(v => (long)v)], count, where));
             default:
                 throw new ModelImportException($"{where} has data type {tensor.DataType}; a LeNet-5 holds float32 weights and int64 shapes only.");
         }
     }
 
-    private static void CheckBytes(int bytes, long count, int size, string where)
-    {
-        if (bytes != count * size)
-        {
-            throw new ModelImportException($"{where} has {bytes} bytes of data; its shape needs {count * size} (truncated or corrupt).");
-        }
-    }
+    private delegate T Decode<T>(ReadOnlySpan<byte> bytes);
 
-    private static void CheckValues(int values, long count, string where)
+    // The values from raw_data (little-endian, size bytes each) when it is set, else from the typed list.
+    private static T[] Values<T>(ReadOnlySpan<byte> raw, int size, Decode<T> decode, IReadOnlyList<T> typed, long count, string where)
     {
-        if (values != count)
+        if (raw.Length == 0)
         {
-            throw new ModelImportException($"{where} has {values} values; its shape needs {count} (truncated or corrupt).");
+            return typed.Count == count ? [.. typed] : throw new ModelImportException($"{where} has {typed.Count} values; its shape needs {count} (truncated or corrupt).");
         }
+
+        if (raw.Length != count * size)
+        {
+            throw new ModelImportException($"{where} has {raw.Length} bytes of data; its shape needs {count * size} (truncated or corrupt).");
+        }
+
+        T[] values = new T[count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = decode(raw[(i * size)..]);
+        }
+
+        return values;
     }
 }
