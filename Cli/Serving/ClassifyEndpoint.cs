@@ -58,7 +58,14 @@ internal sealed partial class ClassifyEndpoint(
             int top = ParseTop(context.Request.Query);
             BodyKind kind = KindOf(context.Request);
             InvertMode invert = kind == BodyKind.Picture ? ParseInvert(context.Request.Query) : InvertMode.Auto;
+            bool explain = ParseExplain(context.Request.Query);
             byte[] body = await ReadBodyAsync(context.Request, aborted).ConfigureAwait(false);
+            if (explain)
+            {
+                await ExplainAsync(context, kind, body, invert, top, aborted).ConfigureAwait(false);
+                return;
+            }
+
             if (kind == BodyKind.Picture)
             {
                 ConvertedPicture picture = await DecodeAsync(body, invert, aborted).ConfigureAwait(false);
@@ -129,6 +136,71 @@ internal sealed partial class ClassifyEndpoint(
         {
             // The client left; nobody is there to answer.
         }
+    }
+
+    /// <summary>
+    /// <c>?explain=true</c> (the web page's request): one picture or one image of raw pixels,
+    /// classified directly rather than through the batching front, answered with what the model
+    /// received (<c>pixels</c>, each pixel/255) and computed (<c>logits</c>, <c>probabilities</c>)
+    /// besides the usual prediction, so that another runtime can be compared on the same input.
+    /// </summary>
+    private async Task ExplainAsync(HttpContext context, BodyKind kind, byte[] body, InvertMode invert, int top, CancellationToken aborted)
+    {
+        float[] pixels;
+        Action<Utf8JsonWriter>? more = null;
+        if (kind == BodyKind.Picture)
+        {
+            ConvertedPicture picture = await DecodeAsync(body, invert, aborted).ConfigureAwait(false);
+            pixels = picture.Pixels;
+            more = w =>
+            {
+                w.WriteBoolean("inverted", picture.Inverted);
+                w.WriteString("conversion", picture.Reason);
+            };
+        }
+        else if (kind == BodyKind.RawPixels && RawImageCount(body.Length) == 1)
+        {
+            pixels = new float[LeNetClassifier.PixelsPerImage];
+            PixelScale.Scale(body, pixels);
+        }
+        else
+        {
+            throw HttpError.BadRequest("?explain=true takes one picture (PNG, JPEG) or one image of 784 raw bytes.");
+        }
+
+        float[] logits = new float[Classes], probabilities = new float[Classes];
+        classifier.Classify(pixels, logits, probabilities);
+        int label = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
+        metrics.AddBatchedImages(1);
+        await JsonResponse.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            WritePrediction(w, label, probabilities, top);
+            more?.Invoke(w);
+            WriteNumbers(w, "probabilities", probabilities);
+            WriteNumbers(w, "logits", logits);
+            WriteNumbers(w, "pixels", pixels);
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter w, string name, ReadOnlySpan<float> values)
+    {
+        w.WriteStartArray(name);
+        foreach (float value in values)
+        {
+            w.WriteNumberValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static bool ParseExplain(IQueryCollection query)
+    {
+        StringValues values = query["explain"];
+        return values.Count == 0 ? false
+            : values.Count == 1 && bool.TryParse(values[0], out bool explain) ? explain
+            : throw HttpError.BadRequest($"?explain={values} is not true or false.");
     }
 
     /// <summary>The answer to one image that went through the batching front; <paramref name="more"/> adds properties after the prediction's.</summary>

@@ -28,6 +28,7 @@ namespace LeNetOnnx.Cli.Serving;
 internal sealed partial class ClassifyServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private string pageRoutes = "";
     private readonly BatchingClassifier batching;
     private readonly ServingMetrics metrics;
     private readonly ServeOptions options;
@@ -61,13 +62,15 @@ internal sealed partial class ClassifyServer : IAsyncDisposable
     /// <param name="logging">Replaces the console logging (tests collect the lines); null for the console at Information.</param>
     /// <param name="handleSignals">Whether Ctrl-C and SIGTERM stop the server (the command); false when embedded (tests).</param>
     /// <param name="moreRoutes">Maps more routes, behind the same middleware (tests add one that throws).</param>
+    /// <param name="page">The web page and its routes; null for an API-only server (<c>--no-page</c>).</param>
     public static ClassifyServer Create(
         LeNetClassifier classifier,
         string model,
         ServeOptions options,
         Action<ILoggingBuilder>? logging = null,
         bool handleSignals = true,
-        Action<IEndpointRouteBuilder>? moreRoutes = null)
+        Action<IEndpointRouteBuilder>? moreRoutes = null,
+        WebPage? page = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -132,10 +135,12 @@ internal sealed partial class ClassifyServer : IAsyncDisposable
 
         app.Use(metrics.MeasureAsync);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalErrorAsync });
-        app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = StatusPageAsync });
+        app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = status => server.StatusPageAsync(status) });
         app.MapPost(ClassifyEndpoint.Route, endpoint.HandleAsync);
         app.MapGet("/healthz", server.HealthAsync);
         app.MapGet("/metrics", server.MetricsAsync);
+        page?.Map(app);
+        server.pageRoutes = page is null ? "" : $", {WebPage.Routes}";
         moreRoutes?.Invoke(app);
         return server;
     }
@@ -210,13 +215,13 @@ internal sealed partial class ClassifyServer : IAsyncDisposable
         HttpError.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal server error; the server log has the details.");
 
     /// <summary>Gives bodiless error responses (unknown route, wrong method) a JSON body.</summary>
-    private static Task StatusPageAsync(StatusCodeContext status)
+    private Task StatusPageAsync(StatusCodeContext status)
     {
         HttpContext context = status.HttpContext;
         HttpRequest request = context.Request;
         string message = context.Response.StatusCode switch
         {
-            StatusCodes.Status404NotFound => $"No route {request.Method} {request.Path}; the routes are POST {ClassifyEndpoint.Route}, GET /healthz and GET /metrics.",
+            StatusCodes.Status404NotFound => $"No route {request.Method} {request.Path}; the routes are POST {ClassifyEndpoint.Route}, GET /healthz, GET /metrics{pageRoutes}.",
             StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; use {(request.Path.StartsWithSegments(ClassifyEndpoint.Route) ? "POST" : "GET")}.",
             int code => $"{code} {ReasonPhrase(code)}",
         };

@@ -317,6 +317,8 @@ public sealed class BadInputMatrixTests
     [
         Cli("serve", "unknown option", BadInput, "--frobnicate", "--model", "{model}", "--urls", "http://127.0.0.1:0", "--frobnicate"),
         .. ModelRows("serve", "--model", "{model-file}", "--urls", "http://127.0.0.1:0"),
+        Cli("serve", "gallery data directory without the data set", BadInput, "does not hold the four Fashion-MNIST files", "--model", "{model}", "--urls", "http://127.0.0.1:0", "--data", "{dir}"),
+        Cli("serve", "no-page given a value that is not a boolean", BadInput, "maybe", "--model", "{model}", "--urls", "http://127.0.0.1:0", "--no-page", "maybe"),
         Cli("serve", "CUDA where it cannot be used", BadInput, "--device cuda: CUDA cannot be used: ", "--model", "{model}", "--urls", "http://127.0.0.1:0", "--device", "cuda"),
         Cli("serve", "https address", BadInput, "is not an http address", "--model", "{model}", "--urls", "https://127.0.0.1:5000"),
         Cli("serve", "address without a port", BadInput, "must be just http://HOST:PORT", "--model", "{model}", "--urls", "http://127.0.0.1"),
