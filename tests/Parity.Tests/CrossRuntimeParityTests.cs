@@ -12,13 +12,14 @@ namespace LeNetOnnx.Parity.Tests;
 
 /// <summary>
 /// Every committed model (<c>models/*.onnx</c>) and an untrained model of every variant, run on
-/// the 10,000 Fashion-MNIST test images (pixel/255) in three runtimes: ONNX Runtime C# through
+/// the 10,000 Fashion-MNIST test images (pixel/255) in four runtimes: ONNX Runtime C# through
 /// the Runtime library's <see cref="LeNetClassifier"/>, onnxruntime-node
-/// (<c>tools/node/run_model.mjs</c>) and the PyTorch reference (<c>tools/torch_reference.py
-/// forward</c>). Every pair must agree on the logits (within 1e-5: see
+/// (<c>tools/node/run_model.mjs</c>), the PyTorch reference (<c>tools/torch_reference.py
+/// forward</c>) and ONNX Runtime Web in headless Chromium (<see cref="Browser.BrowserRuntime"/>,
+/// compared with C#). Every pair must agree on the logits (within 1e-5: see
 /// <see cref="Tolerance"/>), on the argmax of every image and so on the accuracy. The
-/// images are written once, node and Python each run once for all models (in parallel with the
-/// C# runs), and the comparison is written to <c>TestResults/parity-report.md</c> before anything
+/// images are written once, node, Python and Chromium each run once for all models (in parallel
+/// with the C# runs), and the comparison is written to <c>TestResults/parity-report.md</c> before anything
 /// is asserted.
 /// </summary>
 [TestClass]
@@ -53,7 +54,7 @@ public sealed class CrossRuntimeParityTests
     {
         ParityRun run = Run.Value;
         PairComparison[] pairs = run.Comparisons.Where(c => c.Model == model).ToArray();
-        Assert.HasCount(3, pairs, $"{model}: expected the pairs C# – node, C# – torch, node – torch in the run.");
+        Assert.HasCount(4, pairs, $"{model}: expected the pairs C# – node, C# – torch, node – torch, C# – web in the run.");
         foreach (PairComparison c in pairs)
         {
             Console.WriteLine($"{c.Pair}: max abs {ParityReport.Number(c.MaxAbs)}, max rel {ParityReport.Number(c.MaxRel)}, {c.ToleranceUsed:F2} of the tolerance, argmax mismatches {c.ArgMaxMismatches}, accuracy {c.First.Accuracy} / {c.Second.Accuracy}");
@@ -73,10 +74,10 @@ public sealed class CrossRuntimeParityTests
         string report = File.ReadAllText(ReportPath);
         Console.WriteLine(report);
         Assert.AreEqual(run.Report, report);
-        Assert.HasCount(run.Models.Count * 3, run.Comparisons);
+        Assert.HasCount(run.Models.Count * 4, run.Comparisons);
         foreach (ParityModel model in run.Models)
         {
-            foreach (string pair in new[] { "C# – node", "C# – torch", "node – torch" })
+            foreach (string pair in new[] { "C# – node", "C# – torch", "node – torch", "C# – web" })
             {
                 StringAssert.Contains(report, $"| {model.Name} | {pair} |");
             }
@@ -155,6 +156,14 @@ public sealed class CrossRuntimeParityTests
             // directory goes, whatever fails.
             var nodeTime = new Stopwatch();
             var torchTime = new Stopwatch();
+            var webTime = new Stopwatch();
+            float[] allImages = new float[count * Pixels];
+            for (int i = 0; i < allImages.Length; i++)
+            {
+                allImages[i] = test.Images.Span[i] / 255f;
+            }
+
+            Task<float[][]> web = Task.Run(() => Timed(webTime, () => Browser.BrowserRuntime.Run(paths, allImages, Chunk)));
             Task<(int ExitCode, string Output, string Error)> node = Task.Run(() => Timed(nodeTime, () => NodeRuntime.Run(dir.File("node.json"))));
             Task<(int ExitCode, string Output, string Error)> torch = Task.Run(() => Timed(torchTime, () => PythonReference.Run("torch_reference.py", "forward", dir.File("torch.json"))));
             var csharp = new float[models.Count][];
@@ -183,7 +192,7 @@ public sealed class CrossRuntimeParityTests
             {
                 try
                 {
-                    Task.WaitAll(node, torch);
+                    Task.WaitAll(node, torch, web);
                 }
                 catch (AggregateException)
                 {
@@ -195,6 +204,7 @@ public sealed class CrossRuntimeParityTests
             Assert.AreEqual(0, nodeExit, $"run_model.mjs failed:{Environment.NewLine}{nodeOutput}{nodeError}");
             (int torchExit, string torchOutput, string torchError) = torch.GetAwaiter().GetResult();
             Assert.AreEqual(0, torchExit, $"torch_reference.py forward failed:{Environment.NewLine}{torchOutput}{torchError}");
+            float[][] browser = web.GetAwaiter().GetResult();
 
             var comparisons = new List<PairComparison>();
             for (int i = 0; i < models.Count; i++)
@@ -205,10 +215,11 @@ public sealed class CrossRuntimeParityTests
                 comparisons.Add(PairComparison.Of(models[i].Name, cs, js, Tolerance));
                 comparisons.Add(PairComparison.Of(models[i].Name, cs, py, Tolerance));
                 comparisons.Add(PairComparison.Of(models[i].Name, js, py, Tolerance));
+                comparisons.Add(PairComparison.Of(models[i].Name, cs, RuntimeLogits.Score("web", browser[i], labels), Tolerance));
             }
 
             total.Stop();
-            string report = Render(test, comparisons, csharpTime.Elapsed, nodeTime.Elapsed, torchTime.Elapsed, total.Elapsed);
+            string report = Render(test, comparisons, csharpTime.Elapsed, nodeTime.Elapsed, torchTime.Elapsed, webTime.Elapsed, total.Elapsed);
             Directory.CreateDirectory(Path.GetDirectoryName(ReportPath)!);
             File.WriteAllText(ReportPath, report);
             return new ParityRun(models, comparisons, report);
@@ -250,19 +261,19 @@ public sealed class CrossRuntimeParityTests
             return DataSetSplits.Load(description, directory).Test;
         }
 
-        private static string Render(ImageDataSet test, List<PairComparison> comparisons, TimeSpan csharp, TimeSpan node, TimeSpan torch, TimeSpan total)
+        private static string Render(ImageDataSet test, List<PairComparison> comparisons, TimeSpan csharp, TimeSpan node, TimeSpan torch, TimeSpan web, TimeSpan total)
         {
             var c = CultureInfo.InvariantCulture;
             string ortVersion = typeof(InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "?";
             string nodeVersion = NodePackageVersion();
             string[] preamble =
             [
-                string.Create(c, $"The {test.Count:N0} {test.Name} images (pixel/255), test-set SHA-256 `{test.ImagesSource?.ContentSha256}`, through every committed model and an untrained model of every variant (`LeNet5.Build(variant, seed: {UntrainedSeed})`), in three runtimes: **C#** = ONNX Runtime {ortVersion} through `LeNetClassifier` (1 thread, all graph optimizations); **node** = onnxruntime-node {nodeVersion} through `tools/node/run_model.mjs` (1 thread, all optimizations); **torch** = the independent PyTorch reference `tools/torch_reference.py forward` (float32, 2 threads)."),
+                string.Create(c, $"The {test.Count:N0} {test.Name} images (pixel/255), test-set SHA-256 `{test.ImagesSource?.ContentSha256}`, through every committed model and an untrained model of every variant (`LeNet5.Build(variant, seed: {UntrainedSeed})`), in four runtimes: **C#** = ONNX Runtime {ortVersion} through `LeNetClassifier` (1 thread, all graph optimizations); **node** = onnxruntime-node {nodeVersion} through `tools/node/run_model.mjs` (1 thread, all optimizations); **torch** = the independent PyTorch reference `tools/torch_reference.py forward` (float32, 2 threads); **web** = ONNX Runtime Web {Browser.BrowserRuntime.Version} (WebAssembly, 1 thread) in headless Chromium, compared with C#."),
                 string.Create(c, $"A pair passes when every logit agrees within |a − b| ≤ {Tolerance:0e0} (\"of tolerance\": the largest |a − b| as a fraction of that bound, at most 1), the argmax agrees for every image and the accuracies are equal. Max abs and max rel (|a − b| / max(|a|, |b|), large where a logit is near 0) are over all {test.Count * RuntimeLogits.Classes:N0} logits of the model."),
             ];
             string[] footer =
             [
-                string.Create(c, $"Wall time: C# {csharp.TotalSeconds:F1} s, node {node.TotalSeconds:F1} s, torch {torch.TotalSeconds:F1} s (the three run at the same time); {total.TotalSeconds:F1} s in all, including loading the data."),
+                string.Create(c, $"Wall time: C# {csharp.TotalSeconds:F1} s, node {node.TotalSeconds:F1} s, torch {torch.TotalSeconds:F1} s, web {web.TotalSeconds:F1} s (the four run at the same time); {total.TotalSeconds:F1} s in all, including loading the data."),
             ];
             return ParityReport.Render("Cross-runtime parity", preamble, comparisons, footer);
         }
