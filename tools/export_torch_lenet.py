@@ -12,7 +12,8 @@ max pooling, its torch.softmax at the end, fed Normalize(0.5, 0.5) images), kera
 pooling, a softmax output layer), modern (the tutorial's net with C1 padded by 2), sigmoid-max,
 lenet1998 (the paper's network with its C3 table as a mask), mxnet (sigmoid-max on the image
 resized to 96x96 in the network), and foreign ones that are not LeNets: wide (input 32x32), rgb (3 channels), hundred (100
-classes), deep (an extra convolution). AXES: dynamic (batch axis named) or fixed (batch 1).
+classes), deep (an extra convolution). AXES: dynamic (batch axis named), fixed (batch 1) or
+batchN (fixed at N).
 FOLD: fold or nofold (do_constant_folding). With --train-steps every form first trains that
 many SGD steps on Fashion-MNIST (the sigmoid nets as d2l does: batch 256, lr 0.9; the others
 batch 64, lr 0.05, momentum 0.9); --report then records each
@@ -213,7 +214,8 @@ def main(argv=None):
         try:
             form, opset, axes, fold, output = spec.split(":", 4)
             factory, shape, normalized = FORMS[form]
-            if axes not in ("dynamic", "fixed") or fold not in ("fold", "nofold"):
+            batch = int(axes[5:]) if axes.startswith("batch") else 1
+            if (axes not in ("dynamic", "fixed") and not axes.startswith("batch")) or batch < 1 or fold not in ("fold", "nofold"):
                 raise ValueError(spec)
         except (ValueError, KeyError):
             print(f"export_torch_lenet: bad --spec '{spec}'; FORM is one of {', '.join(FORMS)}", file=sys.stderr)
@@ -223,7 +225,7 @@ def main(argv=None):
         if args.train_steps:
             train(module, normalized, args.train_steps, args.data, args.seed, sigmoid=form in ("d2l", "sigmoid-max", "mxnet"))
         module.eval()
-        dummy = torch.zeros((1, *shape))
+        dummy = torch.zeros((batch, *shape))
         torch.onnx.export(module, dummy, output, opset_version=int(opset), do_constant_folding=fold == "fold",
                           input_names=["input"], output_names=["output"],
                           dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} if axes == "dynamic" else None)

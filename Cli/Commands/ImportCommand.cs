@@ -71,7 +71,7 @@ internal static class ImportCommand
                 new(HashKey, Convert.ToHexStringLower(SHA256.HashData(foreign))),
                 new(InputKey, convention.Describe()),
             ]);
-            ImportProofResult proof = ImportProof.Run(foreign, imported, recognized, result.GetValue(data));
+            ImportProofResult proof = ImportProof.Run(foreign, source.Name, imported, recognized, result.GetValue(data));
             string difference = proof.LargestDifference.ToString("G3", CultureInfo.InvariantCulture);
             string compared = $"{recognized.Output switch { ForeignOutput.Probabilities => "probabilities", ForeignOutput.LogProbabilities => "log-probabilities", _ => "logits" }} on {proof.Source}";
             if (!proof.Holds)

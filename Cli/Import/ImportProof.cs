@@ -1,4 +1,5 @@
 using LeNetOnnx.Builder.Import;
+using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Runtime;
 using LeNetOnnx.Trainer.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -29,11 +30,21 @@ internal static class ImportProof
     /// <summary>Images compared: the first of the Fashion-MNIST test set, or as many synthetic ones.</summary>
     public const int ImageCount = 256;
 
-    public static ImportProofResult Run(byte[] foreign, byte[] imported, RecognizedModel recognized, string? dataOption)
+    public static ImportProofResult Run(byte[] foreign, string name, byte[] imported, RecognizedModel recognized, string? dataOption)
     {
-        (float[] images, string source) = ProofImages(dataOption);
-        int count = images.Length / LeNetClassifier.PixelsPerImage;
-        float[] theirs = RunForeign(foreign, images, count, recognized);
+        (float[] images, bool fashion) = ProofImages(dataOption);
+
+        // A model exported with a fixed batch runs whole batches of that size only.
+        int batch = recognized.FixedBatch ?? ImageCount;
+        int count = Math.Max(batch, ImageCount - (ImageCount % batch));
+        if (count > ImageCount)
+        {
+            throw new ModelImportException($"'{name}': its batch is fixed at {batch} images, more than the {ImageCount} the proof runs; export it with a dynamic batch axis or a batch of 1.");
+        }
+
+        images = images[..(count * LeNetClassifier.PixelsPerImage)];
+        string source = fashion ? $"the first {count} Fashion-MNIST test images" : $"{count} fixed synthetic images (no Fashion-MNIST found)";
+        float[] theirs = RunForeign(foreign, name, images, count, recognized);
         float[] logits = new float[count * LeNetClassifier.ClassCount];
         float[] probabilities = new float[logits.Length];
         using (LeNetClassifier ours = LeNetClassifier.FromBytes(imported))
@@ -65,27 +76,33 @@ internal static class ImportProof
         return new ImportProofResult(count, source, largest, argmax);
     }
 
-    private static float[] RunForeign(byte[] model, float[] images, int count, RecognizedModel recognized)
+    private static float[] RunForeign(byte[] model, string name, float[] images, int count, RecognizedModel recognized)
     {
         float[] fed = [.. images.Select(x => (x * recognized.Input.Scale) + recognized.Input.Shift)];
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        using var session = new InferenceSession(model, options);
-        string input = session.InputNames[0];
-        string output = session.OutputNames[0];
         int batch = recognized.FixedBatch ?? count;
-        if (count % batch != 0)
-        {
-            throw new InvalidOperationException($"the model's fixed batch of {batch} does not divide the {count} proof images");
-        }
-
         float[] result = new float[count * LeNetClassifier.ClassCount];
-        using var runOptions = new RunOptions();
-        for (int start = 0; start < count; start += batch)
+        try
         {
-            using OrtValue value = OrtValue.CreateTensorValueFromMemory(
-                fed[(start * LeNetClassifier.PixelsPerImage)..((start + batch) * LeNetClassifier.PixelsPerImage)], [batch, 1, 28, 28]);
-            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [input], [value], [output]);
-            outputs[0].GetTensorDataAsSpan<float>().CopyTo(result.AsSpan(start * LeNetClassifier.ClassCount, batch * LeNetClassifier.ClassCount));
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            using var session = new InferenceSession(model, options);
+            using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            for (int start = 0; start < count; start += batch)
+            {
+                using OrtValue value = OrtValue.CreateTensorValueFromMemory(
+                    fed[(start * LeNetClassifier.PixelsPerImage)..((start + batch) * LeNetClassifier.PixelsPerImage)], [batch, 1, 28, 28]);
+                using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [session.InputNames[0]], [value], [session.OutputNames[0]]);
+                ReadOnlySpan<float> scores = outputs[0].GetTensorDataAsSpan<float>();
+                if (scores.Length != batch * LeNetClassifier.ClassCount)
+                {
+                    throw new ModelImportException($"'{name}' gives {scores.Length} values for {batch} images, not {LeNetClassifier.ClassCount} each.");
+                }
+
+                scores.CopyTo(result.AsSpan(start * LeNetClassifier.ClassCount, batch * LeNetClassifier.ClassCount));
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelImportException($"ONNX Runtime cannot run '{name}' to compare it with the import: {e.Message}", e);
         }
 
         return result;
@@ -116,7 +133,7 @@ internal static class ImportProof
 
     // The first Fashion-MNIST test images where the data set is on disk (never downloaded), else a
     // fixed synthetic set: strokes of ink on dark backgrounds from a seeded generator.
-    private static (float[] Images, string Source) ProofImages(string? dataOption)
+    private static (float[] Images, bool FashionMnist) ProofImages(string? dataOption)
     {
         DataSetDescription description = FashionMnist.Description;
         if (DataSetLocator.FindComplete(description, DataDirectorySearch.FromProcess(dataOption)) is { } found
@@ -126,7 +143,7 @@ internal static class ImportProof
             ImageDataSet test = ImageDataSet.Load("Fashion-MNIST test", imagesPath, labelsPath);
             float[] pixels = new float[ImageCount * LeNetClassifier.PixelsPerImage];
             PixelScale.Scale(test.Images.Span[..pixels.Length], pixels);
-            return (pixels, $"the first {ImageCount} Fashion-MNIST test images");
+            return (pixels, true);
         }
 
         var random = new Random(20261207);
@@ -147,6 +164,6 @@ internal static class ImportProof
             }
         }
 
-        return (images, $"{ImageCount} fixed synthetic images (no Fashion-MNIST found)");
+        return (images, false);
     }
 }

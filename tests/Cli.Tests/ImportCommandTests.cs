@@ -28,6 +28,7 @@ public sealed class ImportCommandTests
         ["d2l", 15, "fixed", "nofold", "classic", ""],
         ["d2l", 17, "dynamic", "nofold", "classic", ""],
         ["d2l", 17, "fixed", "fold", "classic", "--input-scale 255"],
+        ["d2l", 16, "batch3", "fold", "classic", ""],
         ["tutorial", 13, "fixed", "nofold", "relu-max", "--normalized 0.5,0.5"],
         ["tutorial", 14, "dynamic", "fold", "relu-max", "--normalized 0.5,0.5"],
         ["tutorial", 17, "dynamic", "nofold", "relu-max", ""],
