@@ -9,7 +9,7 @@ LeNetOnnx's reference module), so the exported graph is what a user brings.
 
 FORM: d2l (the d2l chapter's nn.Sequential), tutorial (the PyTorch MNIST tutorial's class: ReLU,
 max pooling, its torch.softmax at the end, fed Normalize(0.5, 0.5) images), keras (tanh, max
-pooling, a softmax output layer), modern (the tutorial's net with C1 padded by 2), sigmoid-max,
+pooling, flattened by a view, dense layers as MatMul + Add, a softmax output), modern (the tutorial's net with C1 padded by 2), sigmoid-max,
 lenet1998 (the paper's network with its C3 table as a mask), mxnet (sigmoid-max on the image
 resized to 96x96 in the network), and foreign ones that are not LeNets: wide (input 32x32), rgb (3 channels), hundred (100
 classes), deep (an extra convolution). AXES: dynamic (batch axis named), fixed (batch 1) or
@@ -79,16 +79,39 @@ def d2l():
     return net
 
 
-def keras():
-    # Keras' Sequential: Conv2D(6, 5, tanh), MaxPooling2D, Conv2D(16, 5, tanh), MaxPooling2D,
-    # Flatten, Dense(120, tanh), Dense(84, tanh), Dense(10, softmax).
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5), nn.Tanh(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.Tanh(), nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(256, 120), nn.Tanh(),
-        nn.Linear(120, 84), nn.Tanh(),
-        nn.Linear(84, 10), nn.Softmax(dim=1))
+class Dense(nn.Module):
+    """Keras' Dense as Keras computes it: x @ kernel + bias, the kernel [in, out] (MatMul + Add)."""
+
+    def __init__(self, inputs, units, activation=None):
+        super().__init__()
+        self.kernel = nn.Parameter(torch.empty(inputs, units))
+        self.bias = nn.Parameter(torch.zeros(units))
+        nn.init.xavier_uniform_(self.kernel)
+        self.activation = activation
+
+    def forward(self, x):
+        x = x @ self.kernel + self.bias
+        return self.activation(x) if self.activation else x
+
+
+class Keras(nn.Module):
+    """Keras' Sequential LeNet: Conv2D(6, 5, tanh), MaxPooling2D, Conv2D(16, 5, tanh),
+    MaxPooling2D, Flatten (written as a view, which exports as a Shape/Gather/Unsqueeze/Concat
+    chain into Reshape), Dense(120, tanh), Dense(84, tanh), Dense(10, softmax)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.dense1 = Dense(256, 120, torch.tanh)
+        self.dense2 = Dense(120, 84, torch.tanh)
+        self.dense3 = Dense(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(torch.tanh(self.conv1(x)), 2)
+        x = F.max_pool2d(torch.tanh(self.conv2(x)), 2)
+        x = x.view(x.size(0), -1)
+        return torch.softmax(self.dense3(self.dense2(self.dense1(x))), dim=1)
 
 
 C3_TABLE = [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 0], [5, 0, 1],
@@ -151,7 +174,7 @@ class LeNet1998(nn.Module):
 FORMS = {
     "d2l": (d2l, (1, 28, 28), False),
     "tutorial": (lambda: Tutorial(), (1, 28, 28), True),
-    "keras": (keras, (1, 28, 28), False),
+    "keras": (Keras, (1, 28, 28), False),
     "modern": (lambda: Tutorial(padding=2), (1, 28, 28), True),
     "sigmoid-max": (lambda: Tutorial(activation=torch.sigmoid), (1, 28, 28), False),
     "lenet1998": (LeNet1998, (1, 28, 28), False),
@@ -187,7 +210,7 @@ def train(module, normalized, steps, data, seed, sigmoid):
         optimizer.zero_grad()
         output = module(fed(images[rows], normalized))
         # A trailing softmax: train on its log (the net's output is probabilities).
-        ends_in_softmax = isinstance(module, Tutorial) or (isinstance(module, nn.Sequential) and isinstance(module[-1], nn.Softmax))
+        ends_in_softmax = isinstance(module, (Tutorial, Keras))
         loss = F.nll_loss(torch.log(output + 1e-12), labels[rows]) if ends_in_softmax else F.cross_entropy(output, labels[rows])
         loss.backward()
         optimizer.step()
