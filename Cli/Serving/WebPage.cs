@@ -92,9 +92,12 @@ internal sealed class WebPage
             return;
         }
 
+        // Sent from the file (ONNX Runtime Web's .wasm is 14 MB), never read into memory.
         Secure(context.Response);
         context.Response.Headers.CacheControl = "no-cache";
-        await WriteBytesAsync(context, await File.ReadAllBytesAsync(path, context.RequestAborted).ConfigureAwait(false), type).ConfigureAwait(false);
+        context.Response.ContentType = type;
+        context.Response.ContentLength = new FileInfo(path).Length;
+        await context.Response.SendFileAsync(path, context.RequestAborted).ConfigureAwait(false);
     }
 
     private Task ModelAsync(HttpContext context)
