@@ -16,9 +16,10 @@ status=$?
 # The CUDA build (-p:OnnxRuntimeFlavor=Gpu, built beside the CPU one under obj/gpu and bin/gpu):
 # the device tests, which hold without a GPU: auto falls back to the CPU naming the missing
 # library, cuda is a user error saying what to install, and a short training run on the CPU.
-# NuGet's global packages folder keeps the GPU package (about 550 MB) between runs.
+# NuGet's global packages folder keeps the GPU package (about 550 MB) between runs; the build
+# output hard-links its native libraries from there instead of copying them into every project.
 for project in tests/Runtime.Tests tests/Cli.Tests; do
-  if ! dotnet test --project "$project" -p:OnnxRuntimeFlavor=Gpu --report-trx --results-directory "$results/gpu" --filter "TestCategory=Device" "$@"; then
+  if ! dotnet test --project "$project" -p:OnnxRuntimeFlavor=Gpu -p:CreateHardLinksForCopyLocalIfPossible=true --report-trx --results-directory "$results/gpu" --filter "TestCategory=Device" "$@"; then
     status=1
   fi
 done
