@@ -11,7 +11,10 @@ internal static class NodeRuntime
 {
     private static readonly Lazy<string?> Missing = new(FindMissing);
 
-    public static (int ExitCode, string Output, string Error) Run(string manifest)
+    public static (int ExitCode, string Output, string Error) Run(string manifest) => RunTool("run_model.mjs", manifest);
+
+    /// <summary>Runs a script of tools/node with node, in the repository root.</summary>
+    public static (int ExitCode, string Output, string Error) RunTool(string script, params string[] arguments)
     {
         if (Missing.Value is { } why)
         {
@@ -26,15 +29,19 @@ internal static class NodeRuntime
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot.Path,
         };
-        start.ArgumentList.Add(RepositoryRoot.Combine("tools", "node", "run_model.mjs"));
-        start.ArgumentList.Add(manifest);
+        start.ArgumentList.Add(RepositoryRoot.Combine("tools", "node", script));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("run_model.mjs did not finish within 5 minutes.");
+            Assert.Fail($"{script} did not finish within 5 minutes.");
         }
 
         return (process.ExitCode, output.Result, error.Result);
