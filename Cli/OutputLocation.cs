@@ -4,7 +4,9 @@ namespace LeNetOnnx.Cli;
 /// Checks, before long work, that a directory which will receive output can: so that training
 /// fails in its first second, not after its last epoch, when the disk is full or read-only or the
 /// path runs through a file. Creates nothing: the probe file goes into the nearest existing
-/// directory on the path and is deleted at once.
+/// directory on the path and is unlinked as soon as it exists, then written through its handle,
+/// so that only a kill between those two system calls (microseconds, not the flush to disk that
+/// follows) can leave it behind.
 /// </summary>
 internal static class OutputLocation
 {
@@ -32,7 +34,8 @@ internal static class OutputLocation
         try
         {
             // One byte, flushed: an empty file needs no space, so only a write finds a full disk.
-            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.Delete, 1);
+            File.Delete(probe);
             stream.WriteByte(0);
             stream.Flush(flushToDisk: true);
         }
