@@ -42,20 +42,7 @@ public sealed class JavaScriptDataTests
         string input = temporary.File("in.lnck"), output = temporary.File("out.lnck");
         CheckpointFile.Write(input, original);
         Run("checkpoint", input, output, "17");
-        Checkpoint copy = CheckpointFile.Read(output);
-        Assert.AreEqual(17, copy.Step);
-        Assert.AreEqual(original.Variant, copy.Variant);
-        Assert.AreEqual(original.Seed, copy.Seed);
-        Assert.AreEqual(original.Optimizer, copy.Optimizer);
-        CollectionAssert.AreEquivalent(original.Properties.ToArray(), copy.Properties.ToArray());
-        Assert.HasCount(original.Tensors.Count, copy.Tensors);
-        for (int i = 0; i < original.Tensors.Count; i++)
-        {
-            Assert.AreEqual(original.Tensors[i].Name, copy.Tensors[i].Name);
-            Assert.AreEqual(original.Tensors[i].Kind, copy.Tensors[i].Kind);
-            CollectionAssert.AreEqual(original.Tensors[i].Shape.ToArray(), copy.Tensors[i].Shape.ToArray());
-            CollectionAssert.AreEqual(original.Tensors[i].Data.ToArray(), copy.Tensors[i].Data.ToArray(), original.Tensors[i].Name);
-        }
+        CheckpointAssert.SameContents(original with { Step = 17 }, CheckpointFile.Read(output));
     }
 
     [TestMethod]

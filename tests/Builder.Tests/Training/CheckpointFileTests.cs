@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Training;
+using LeNetOnnx.Tests;
 
 namespace LeNetOnnx.Builder.Tests.Training;
 
@@ -21,22 +22,7 @@ public sealed class CheckpointFileTests
     [TestMethod]
     public void CheckpointFile_RoundTripsEveryField()
     {
-        Checkpoint read = CheckpointFile.Deserialize(CheckpointFile.Serialize(Sample));
-        Assert.AreEqual(Sample.Variant, read.Variant);
-        Assert.AreEqual(Sample.Opset, read.Opset);
-        Assert.AreEqual(Sample.Seed, read.Seed);
-        Assert.AreEqual(Sample.Step, read.Step);
-        Assert.AreEqual(Sample.Epoch, read.Epoch);
-        Assert.AreEqual(Sample.Optimizer, read.Optimizer);
-        CollectionAssert.AreEquivalent(Sample.Properties.ToArray(), read.Properties.ToArray());
-        Assert.HasCount(Sample.Tensors.Count, read.Tensors);
-        for (int i = 0; i < Sample.Tensors.Count; i++)
-        {
-            Assert.AreEqual(Sample.Tensors[i].Name, read.Tensors[i].Name);
-            Assert.AreEqual(Sample.Tensors[i].Kind, read.Tensors[i].Kind);
-            CollectionAssert.AreEqual(Sample.Tensors[i].Shape.ToArray(), read.Tensors[i].Shape.ToArray());
-            CollectionAssert.AreEqual(Sample.Tensors[i].Data, read.Tensors[i].Data);
-        }
+        CheckpointAssert.SameContents(Sample, CheckpointFile.Deserialize(CheckpointFile.Serialize(Sample)));
     }
 
     [TestMethod]
