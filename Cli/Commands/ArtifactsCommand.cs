@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LeNetOnnx.Builder.IO;
 using LeNetOnnx.Builder.LeNet;
 using LeNetOnnx.Builder.Serialization;
 using LeNetOnnx.Builder.Training;
@@ -36,7 +37,7 @@ internal static class ArtifactsCommand
         };
         Option<double?> smoothing = CommonOptions.LabelSmoothing("Label smoothing ε of the training model's loss");
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "A new or empty directory; written whole or not at all.", Required = true };
-        var command = new Command("artifacts", "Write training, eval, optimizer and inference models plus an initial checkpoint, all standard ONNX operators.")
+        var command = new Command("artifacts", "Write training, eval, optimizer and inference models plus an initial checkpoint (all standard ONNX operators) and recipe.json, the loop's settings for a trainer in another runtime.")
         {
             recipe, variant, optimizer, lr, momentum, dampening, nesterov, weightDecay, betas, eps, smoothing, opset, seed, from, output,
         };
@@ -91,10 +92,11 @@ internal static class ArtifactsCommand
             }
 
             TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights, chosen.Loss);
-            artifacts.WriteTo(directory.FullName);
+            KeyValuePair<string, byte[]>[] files = [.. artifacts.Files, new(RecipeFile.FileName, RecipeFile.ToJson(chosen with { Variant = lenet }))];
+            AtomicDirectory.Write(directory.FullName, files);
             TextWriter o = result.InvocationConfiguration.Output;
             o.WriteLine($"wrote {directory.FullName}: LeNet-5 '{artifacts.Checkpoint.Variant}', {string.Join(", ", options.Describe().Select(p => $"{p.Key} {p.Value}"))}");
-            foreach ((string name, byte[] bytes) in artifacts.Files)
+            foreach ((string name, byte[] bytes) in files)
             {
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-22} {bytes.Length,10:N0} bytes"));
             }

@@ -60,6 +60,11 @@ async function sha256(bytes) {
   return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bytes));
 }
 
+/** SHA-256 in lowercase hex. */
+export async function sha256Hex(bytes) {
+  return Array.from(await sha256(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Reads a checkpoint: { header (its JSON, key order kept), tensors: [{ name, kind, shape, data: Float32Array }] }. */
 export async function readCheckpoint(bytes, source = "checkpoint") {
   const text = new TextDecoder();
@@ -121,14 +126,19 @@ export async function writeCheckpoint({ header, tensors }) {
   return bytes;
 }
 
-/** The payload of a gzip IDX file after its header (images: count, rows, columns; labels: count). */
-export async function readIdx(gzipped, source = "IDX file") {
-  let bytes;
-  try {
-    const stream = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream("gzip"));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (error) {
-    throw new DataError(`${source} is not gzip data (${error.message})`);
+/**
+ * An IDX file, gzip-compressed or raw: { shape (images: count, rows, columns; labels: count),
+ * data (the payload after the header), contentSha256 (of the decompressed file, as C#'s DataSetFile) }.
+ */
+export async function readIdx(file, source = "IDX file") {
+  let bytes = file;
+  if (file.length >= 2 && file[0] === 0x1f && file[1] === 0x8b) {
+    try {
+      const stream = new Blob([file]).stream().pipeThrough(new DecompressionStream("gzip"));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (error) {
+      throw new DataError(`${source} is not complete gzip data (${error.message})`);
+    }
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = bytes.length >= 8 ? view.getUint32(0, false) : 0;
@@ -137,7 +147,7 @@ export async function readIdx(gzipped, source = "IDX file") {
   const shape = Array.from({ length: dims }, (_, k) => view.getUint32(4 + (k * 4), false));
   const payload = bytes.subarray(4 + (dims * 4));
   if (payload.length !== shape.reduce((n, d) => n * d, 1)) throw new DataError(`${source}: ${payload.length} bytes after the header, its shape needs ${shape.reduce((n, d) => n * d, 1)}`);
-  return { shape, data: payload };
+  return { shape, data: payload, contentSha256: await sha256Hex(bytes) };
 }
 
 async function main(args) {
