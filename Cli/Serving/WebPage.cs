@@ -12,7 +12,8 @@ namespace LeNetOnnx.Cli.Serving;
 /// The page <c>lenet serve</c> shows at <c>GET /</c> and what it reads: its assets (a fixed list
 /// of files from the <c>web</c> folder beside the program, never a path from the request), the
 /// model file for ONNX Runtime Web (<c>GET /v1/model</c>), the model's description
-/// (<c>GET /v1/info</c>) and a gallery of test images (<c>GET /v1/samples</c>). Every page
+/// (<c>GET /v1/info</c>), a gallery of test images (<c>GET /v1/samples</c>) and what the Train tab
+/// downloads (<see cref="TrainingFiles"/>). Every page
 /// response carries a Content Security Policy that allows only this server's own origin.
 /// </summary>
 internal sealed class WebPage
@@ -30,6 +31,10 @@ internal sealed class WebPage
         ["/"] = ("index.html", "text/html; charset=utf-8"),
         ["/assets/app.mjs"] = ("app.mjs", "text/javascript; charset=utf-8"),
         ["/assets/app.css"] = ("app.css", "text/css; charset=utf-8"),
+        ["/assets/train-tab.mjs"] = ("train-tab.mjs", "text/javascript; charset=utf-8"),
+        ["/assets/train-worker.mjs"] = ("train-worker.mjs", "text/javascript; charset=utf-8"),
+        ["/assets/lenet_train.mjs"] = ("lenet_train.mjs", "text/javascript; charset=utf-8"),
+        ["/assets/lenet_data.mjs"] = ("lenet_data.mjs", "text/javascript; charset=utf-8"),
         ["/ort/ort.wasm.min.mjs"] = ("ort/ort.wasm.min.mjs", "text/javascript; charset=utf-8"),
         ["/ort/ort-wasm-simd-threaded.mjs"] = ("ort/ort-wasm-simd-threaded.mjs", "text/javascript; charset=utf-8"),
         ["/ort/ort-wasm-simd-threaded.wasm"] = ("ort/ort-wasm-simd-threaded.wasm", "application/wasm"),
@@ -40,6 +45,7 @@ internal sealed class WebPage
     private readonly string modelName;
     private readonly LeNetClassifier classifier;
     private readonly byte[] samples;
+    private readonly TrainingFiles training;
 
     /// <param name="folder">Where the page's files are (<c>web</c> beside the program).</param>
     /// <param name="model">The served model file's bytes, for the browser.</param>
@@ -53,6 +59,7 @@ internal sealed class WebPage
         this.modelName = modelName;
         this.classifier = classifier;
         samples = SamplesJson(classifier, search);
+        training = new TrainingFiles(search);
     }
 
     /// <summary>The <c>web</c> folder beside the program.</summary>
@@ -62,7 +69,7 @@ internal sealed class WebPage
     public bool BrowserRuntimeAvailable => Assets.Where(a => a.Key.StartsWith("/ort/", StringComparison.Ordinal)).All(a => File.Exists(Path.Combine(folder, a.Value.File)));
 
     /// <summary>The page's routes, for the 404 message.</summary>
-    public const string Routes = "GET / (the page), GET /v1/model, GET /v1/info, GET /v1/samples";
+    public const string Routes = "GET / (the page), GET /v1/model, GET /v1/info, GET /v1/samples, " + TrainingFiles.Routes;
 
     public void Map(IEndpointRouteBuilder routes)
     {
@@ -74,9 +81,11 @@ internal sealed class WebPage
         routes.MapGet("/v1/model", ModelAsync);
         routes.MapGet("/v1/info", InfoAsync);
         routes.MapGet("/v1/samples", context => WriteBytesAsync(context, samples, JsonResponse.ContentType));
+        training.Map(routes);
     }
 
-    private static void Secure(HttpResponse response)
+    /// <summary>The headers every page response carries: the Content Security Policy, no sniffing, no referrer.</summary>
+    public static void Secure(HttpResponse response)
     {
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.XContentTypeOptions = "nosniff";

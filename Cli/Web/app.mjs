@@ -1,11 +1,15 @@
 // The page of `lenet serve`: classifies a picture, a drawing or a test image on the server, and
 // the same 28x28 pixels with the same model in this browser (ONNX Runtime Web), side by side.
-// Everything that comes from the model (labels, names) is set as text, never as HTML.
+// Everything that comes from the model (labels, names) is set as text, never as HTML. The Train
+// tab (train-tab.mjs) can hand this page a model trained in the browser to classify with.
+
+import { setUpTraining } from "/assets/train-tab.mjs";
 
 const CLASSES = 10;
 const $ = (id) => document.getElementById(id);
 let info = null;
 let browserSession = null; // a promise of { ort, session } once the first image asks for it
+let trainedModel = null; // the name of a model trained on the Train tab, once it is in use
 let answered = 0; // classifications shown, as data-answered on #conversion (for tests and assistive tools)
 
 async function getJson(url, init) {
@@ -49,12 +53,12 @@ function drawPixels(canvas, pixels, scale = 255) {
   context.putImageData(image, 0, 0);
 }
 
-async function loadBrowserModel() {
+async function loadBrowserModel(bytes = null) {
   if (!info.browser) throw new Error("the ONNX Runtime Web files are not installed beside the server (tools/install-prerequisites.sh installs them)");
   const ort = await import("/ort/ort.wasm.min.mjs");
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.wasmPaths = "/ort/";
-  const model = await (await fetch("/v1/model")).arrayBuffer();
+  const model = bytes ?? await (await fetch("/v1/model")).arrayBuffer();
   const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"] });
   return { ort, session };
 }
@@ -71,9 +75,15 @@ async function classifyInBrowser(pixels, serverLogits) {
     renderBars($("browser"), info.labels, probabilities);
     let largest = 0;
     for (let k = 0; k < CLASSES; k++) largest = Math.max(largest, Math.abs(logits[k] - serverLogits[k]));
-    status.textContent = "Same model, run here.";
-    $("difference").textContent = `Largest logit difference from the server: ${largest.toExponential(2)}.`;
-    $("difference").dataset.difference = String(largest);
+    if (trainedModel) {
+      status.textContent = `${trainedModel}, trained on this page, run here.`;
+      $("difference").textContent = `Top class here: ${info.labels[probabilities.indexOf(Math.max(...probabilities))]} (the server runs its own model).`;
+      delete $("difference").dataset.difference;
+    } else {
+      status.textContent = "Same model, run here.";
+      $("difference").textContent = `Largest logit difference from the server: ${largest.toExponential(2)}.`;
+      $("difference").dataset.difference = String(largest);
+    }
   } catch (error) {
     status.textContent = `The in-browser mode is unavailable: ${error.message}.`;
     $("browser").replaceChildren();
@@ -164,7 +174,27 @@ async function setUpGallery() {
   }));
 }
 
+function setUpTabs() {
+  const tabs = [["tab-classify", "classify-tab"], ["tab-train", "train-tab"]];
+  for (const [tab, panel] of tabs) {
+    $(tab).addEventListener("click", () => {
+      for (const [other, otherPanel] of tabs) {
+        $(other).setAttribute("aria-selected", String(other === tab));
+        $(otherPanel).hidden = other !== tab;
+      }
+    });
+  }
+}
+
+function useTrainedModel(bytes, name) {
+  trainedModel = name;
+  browserSession = loadBrowserModel(bytes);
+  $("browser-heading").textContent = `This browser (ONNX Runtime Web): ${name}`;
+  $("browser-status").textContent = `${name} is used for the next image.`;
+}
+
 async function main() {
+  setUpTabs();
   try {
     info = await getJson("/v1/info");
     describeModel();
@@ -174,7 +204,9 @@ async function main() {
   }
   setUpDrop();
   setUpPad();
+  const training = setUpTraining(useTrainedModel);
   await setUpGallery();
+  await training;
   if (!info.browser) $("browser-status").textContent = "The in-browser mode is unavailable: the ONNX Runtime Web files are not installed beside the server.";
 }
 

@@ -174,6 +174,15 @@ public sealed class TrainingRun
 
         if (confusion is null && latest.Epoch > 0)
         {
+            if (metrics.Count == 0 || metrics[^1].Epoch != latest.Epoch)
+            {
+                // A finished checkpoint brought into a run directory of its own (from the browser's
+                // Train tab or tools/node/train.mjs) without the metrics.jsonl its epochs wrote.
+                throw new TrainingException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The checkpoint '{checkpointPath}' has finished all {latest.Epoch} epochs, and '{Path.Combine(options.RunDirectory, MetricsFileName)}' does not hold their metrics, which the export needs; put the run's metrics.jsonl beside it, or use the model the run exported."));
+            }
+
             // Resumed after the last epoch (killed while exporting, say): the test-set figures
             // the export and plots need come from the checkpoint's weights, as they would have.
             confusion = new ConfusionMatrix(data.Description.ClassNames);

@@ -169,7 +169,7 @@ async function main(args) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (typeof process !== "undefined" && import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).catch((error) => {
     console.error(`lenet_data: ${error instanceof DataError ? error.message : error.stack}`);
     process.exit(1);

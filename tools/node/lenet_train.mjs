@@ -75,6 +75,13 @@ export function describe(r) {
     + (r.init ? `, init ${r.init}` : "");
 }
 
+/** The `lenet train` command that continues a checkpoint of this recipe (its recipe line matches), given the run directory holding it. */
+export function resumeCommand(recipe, runDirectory) {
+  return `lenet train --recipe ${recipe.name} --epochs ${recipe.epochs} --batch-size ${recipe.batch_size}`
+    + (recipe.train_images != null ? ` --train-limit ${recipe.train_images}` : "")
+    + ` --replicas 1 --run-dir ${runDirectory} --resume`;
+}
+
 /** LearningRateSchedule.At: the rate of 0-based step `step`, as float32. */
 export function learningRate(recipe, step, batchesPerEpoch) {
   const base = recipe.learning_rate;
@@ -247,9 +254,11 @@ export class Trainer {
 
   /**
    * Trains until the recipe's last epoch, or until `shouldStop()` says so before a step (then the
-   * position reached is what `checkpoint()` saves). Calls `onStep(record, batchesPerEpoch)` after
-   * every step and `onEpoch(metrics)` after every epoch's evaluation, and awaits `onEpoch`, so the
-   * caller can checkpoint there. Returns true when the run finished, false when stopped.
+   * position reached is what `checkpoint()` saves). Awaits `onStep(record, batchesPerEpoch)` after
+   * every step and `onEpoch(metrics)` after every epoch's evaluation: the caller checkpoints there,
+   * and yields to its event loop in onStep so that a stop request (a signal, a message) is seen,
+   * since ONNX Runtime's runs may finish without ever leaving the current task.
+   * Returns true when the run finished, false when stopped.
    */
   async run({ shouldStop = () => false, onStep = () => {}, onEpoch = async () => {} } = {}) {
     const { recipe } = this;
@@ -273,7 +282,7 @@ export class Trainer {
         this.position.step++;
         this.position.lossSum += loss * size;
         this.position.correct += correct;
-        onStep(record, this.batches);
+        await onStep(record, this.batches);
       }
       const trainSeconds = carried + ((performance.now() - started) / 1000);
       const test = await this.evaluate();

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DataError } from "./lenet_data.mjs";
-import { Trainer, loadData, metricsJsonl, parseMetrics, parseSteps, readRecipe, stepsCsv, withOverrides } from "./lenet_train.mjs";
+import { Trainer, loadData, metricsJsonl, parseMetrics, parseSteps, readRecipe, resumeCommand, stepsCsv, withOverrides } from "./lenet_train.mjs";
 
 const Exit = { success: 0, internal: 1, badInput: 2, outputFailed: 3, diverged: 4, interrupted: 130 };
 
@@ -188,7 +188,11 @@ async function main(argv) {
   const started = performance.now();
   const finished = await trainer.run({
     shouldStop: () => interrupted || stepsThisRun >= stopAt,
-    onStep: () => { stepsThisRun++; },
+    onStep: async () => {
+      stepsThisRun++;
+      // Let a pending SIGINT be delivered before the next step.
+      await new Promise((resolve) => { setImmediate(resolve); });
+    },
     onEpoch: async (m) => {
       console.log(`epoch ${m.epoch}, loss ${m.loss.toFixed(4)}, train acc ${m.train_accuracy.toFixed(3)}, test acc ${m.test_accuracy.toFixed(3)}, time ${m.seconds.toFixed(1)} sec, ${Math.round(m.images_per_second).toLocaleString("en-US")} img/s`);
       await save();
@@ -197,10 +201,11 @@ async function main(argv) {
   if (!finished) {
     await save();
     if (interrupted) {
-      console.error(`train.mjs: interrupted; the checkpoint in '${path.resolve(runDir)}' holds the position reached. Continue with the same options and --resume.`);
+      console.error(`train.mjs: interrupted; the checkpoint in '${path.resolve(runDir)}' holds the position reached. Continue with the same options and --resume, or in .NET: ${resumeCommand(recipe, runDir)}`);
       return Exit.interrupted;
     }
     console.log(`stopped after ${stepsThisRun} steps at epoch ${trainer.position.epoch + 1}, batch ${trainer.position.nextBatch + 1}; the checkpoint is in ${path.resolve(checkpointPath)}`);
+    console.log(`continue with the same options and --resume, or in .NET: ${resumeCommand(recipe, runDir)}`);
     return Exit.success;
   }
   console.log(`onnxruntime-node, 1 replica, wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);

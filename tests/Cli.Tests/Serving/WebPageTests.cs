@@ -33,6 +33,10 @@ public sealed class WebPageTests
     [DataRow("/", "text/html", "<canvas id=\"pad\"")]
     [DataRow("/assets/app.mjs", "text/javascript", "ort.wasm.min.mjs")]
     [DataRow("/assets/app.css", "text/css", "#pad")]
+    [DataRow("/assets/train-tab.mjs", "text/javascript", "train-worker.mjs")]
+    [DataRow("/assets/train-worker.mjs", "text/javascript", "lenet_train.mjs")]
+    [DataRow("/assets/lenet_train.mjs", "text/javascript", "export class Trainer")]
+    [DataRow("/assets/lenet_data.mjs", "text/javascript", "export function epochOrder")]
     public async Task PageFiles_AreServedWithTheContentSecurityPolicy(string path, string type, string contains)
     {
         using HttpResponseMessage response = await client!.GetAsync(path);
@@ -108,6 +112,11 @@ public sealed class WebPageTests
     [DataRow("/assets/lenet.dll")]
     [DataRow("/ort/../../lenet.dll")]
     [DataRow("/web/index.html")]
+    [DataRow("/v1/train/d2l/../../lenet.dll")]
+    [DataRow("/v1/train/d2l/model.onnx")]
+    [DataRow("/v1/train/nonesuch/recipe.json")]
+    [DataRow("/v1/train/data/labels.txt")]
+    [DataRow("/v1/train/data/..%2f..%2fetc%2fpasswd")]
     public async Task NoRoute_ServesAFileOutsideThePagesAssets(string path)
     {
         using HttpResponseMessage response = await client!.GetAsync(path);
@@ -116,11 +125,49 @@ public sealed class WebPageTests
     }
 
     [TestMethod]
+    public async Task Train_ListsTheRecipesOfFashionMnist()
+    {
+        using JsonDocument listing = JsonDocument.Parse(await client!.GetStringAsync("/v1/train"));
+        string[] names = [.. listing.RootElement.GetProperty("recipes").EnumerateArray().Select(r => r.GetProperty("name").GetString()!)];
+        CollectionAssert.AreEquivalent(LeNetOnnx.Trainer.Loop.Recipes.Names.ToArray(), names);
+        Assert.AreEqual("fashion-mnist", listing.RootElement.GetProperty("data_set").GetString());
+    }
+
+    [TestMethod]
+    public async Task Train_ArtifactsAreWhatLenetArtifactsWrites()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"lenet-artifacts-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.AreEqual(0, CliRun.Of("artifacts", "--recipe", "keras", "-o", directory).ExitCode);
+            foreach (string file in new[] { "training_model.onnx", "eval_model.onnx", "optimizer_model.onnx", "checkpoint.lnck", "recipe.json" })
+            {
+                using HttpResponseMessage response = await client!.GetAsync($"/v1/train/keras/{file}");
+                Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, file);
+                StringAssert.Contains(string.Join(";", response.Headers.GetValues("Content-Security-Policy")), "default-src 'self'");
+                CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(directory, file)), await response.Content.ReadAsByteArrayAsync(), file);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task Train_DataFilesAreTheDataSetsFiles()
+    {
+        RealFashionMnist.Require();
+        byte[] served = await client!.GetByteArrayAsync("/v1/train/data/t10k-labels-idx1-ubyte.gz");
+        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(LeNetOnnx.Trainer.Data.FashionMnist.DebianDirectory, "t10k-labels-idx1-ubyte.gz")), served);
+    }
+
+    [TestMethod]
     public async Task NoPage_LeavesTheApiAlone()
     {
         await using ServeProcess apiOnly = await ServeProcess.StartAsync(RepositoryRoot.Combine("models", "lenet-classic.onnx"), "--no-page");
         using var http = new HttpClient { BaseAddress = apiOnly.Url };
-        foreach (string path in new[] { "/", "/assets/app.mjs", "/v1/model", "/v1/info", "/v1/samples" })
+        foreach (string path in new[] { "/", "/assets/app.mjs", "/v1/model", "/v1/info", "/v1/samples", "/v1/train", "/v1/train/d2l/recipe.json" })
         {
             using HttpResponseMessage response = await http.GetAsync(path);
             Assert.AreEqual(HttpStatusCode.NotFound, response.StatusCode, path);
