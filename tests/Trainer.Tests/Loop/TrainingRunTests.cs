@@ -53,6 +53,18 @@ public sealed class TrainingRunTests
     }
 
     [TestMethod]
+    public void TrainingRun_ResumedWhenFinishedWithoutItsMetrics_SaysWhatIsMissing()
+    {
+        // A finished checkpoint brought alone into a run directory (the browser's Train tab offers one).
+        using var run = new TemporaryDirectory();
+        Run(run.Path);
+        File.Delete(run.File(TrainingRun.MetricsFileName));
+        TrainingException refused = Assert.ThrowsExactly<TrainingException>(() => Run(run.Path, resume: true));
+        StringAssert.Contains(refused.Message, "has finished all 3 epochs");
+        StringAssert.Contains(refused.Message, "metrics.jsonl");
+    }
+
+    [TestMethod]
     public void TrainingRun_CancelledMidEpochCheckpointsAndResumesBitwise()
     {
         using var whole = new TemporaryDirectory();
