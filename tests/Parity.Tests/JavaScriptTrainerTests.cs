@@ -67,6 +67,32 @@ public sealed class JavaScriptTrainerTests
     }
 
     [TestMethod]
+    [DataRow("mnist-tutorial", DisplayName = "SGD with momentum, the softmax's cross-entropy")]
+    [DataRow("keras", DisplayName = "Keras' Adam")]
+    [DataRow("best", DisplayName = "Adam, warm-up and cosine, shifts and flips, label smoothing")]
+    [DataRow("mxnet", DisplayName = "SGD on the summed loss / 256, 96x96")]
+    [DataRow("lenet1998", DisplayName = "Nesterov, the 1998 network")]
+    public void Node_TrainsEveryRecipesLoop_AsCSharpDoes(string name)
+    {
+        TrainingRecipe recipe = new RecipeOverrides().ApplyTo(Recipes.Get(name)) with { Epochs = 2, TrainImages = 640 };
+        string artifacts = WriteArtifacts(recipe);
+        TrainingOutcome csharp = TrainCSharp(recipe, temporary.File("cs"));
+        string model = temporary.File("node.onnx");
+        RunNode("--artifacts", artifacts, "--epochs", "2", "--train-limit", "640", "--data", RequireData(), "--run-dir", temporary.File("node"), "-o", model);
+
+        List<StepRecord> expected = StepLog.Read(Path.Combine(temporary.File("cs"), StepLog.FileName), long.MaxValue);
+        List<StepRecord> actual = StepLog.Read(Path.Combine(temporary.File("node"), StepLog.FileName), long.MaxValue);
+        Assert.HasCount(expected.Count, actual);
+        for (int i = 0; i < Math.Min(20, expected.Count); i++)
+        {
+            Assert.AreEqual((expected[i].Correct, expected[i].LearningRate), (actual[i].Correct, actual[i].LearningRate), $"step {i + 1}");
+            Assert.AreEqual(expected[i].Loss, actual[i].Loss, LossTolerance * Math.Abs(expected[i].Loss), $"loss of step {i + 1}");
+        }
+
+        Assert.IsLessThanOrEqualTo(WeightTolerance, LargestDifference(csharp.Weights, LeNetModelReader.Read(model).Weights));
+    }
+
+    [TestMethod]
     public void CSharpCheckpoint_StoppedMidEpoch_IsFinishedByNode()
     {
         TrainingRecipe recipe = TwoEpochs;
