@@ -60,16 +60,7 @@ async function train({ recipe: name, epochs, trainImages, files }) {
     onEpoch: async (metrics) => postMessage({ type: "epoch", metrics }),
   });
   const seconds = (performance.now() - started) / 1000;
-  // Stopped before an epoch ended: the model at the weights reached, evaluated on the test set.
-  const last = trainer.metrics.at(-1) ?? { epoch: 0, ...(await trainer.evaluate().then((t) => ({ test_accuracy: t.accuracy, test_loss: t.loss }))) };
-  const model = trainer.exportModel({
-    "lenet.recipe": recipe.describe,
-    "lenet.epochs": String(last.epoch),
-    "lenet.test_accuracy": last.test_accuracy.toFixed(4),
-    "lenet.test_loss": last.test_loss.toFixed(4),
-    "lenet.data_set": recipe.data_set,
-    "lenet.trained_by": `the page's Train tab, onnxruntime-web ${ort.env.versions?.web ?? ort.env.versions?.common ?? ""}`,
-  });
+  const { model, metrics: last } = await trainer.exportModel(`the page's Train tab, onnxruntime-web ${ort.env.versions?.web ?? ort.env.versions?.common ?? ""}`);
   const saved = await trainer.checkpoint();
   postMessage({ type: "done", finished, seconds, metrics: last, stepCount: trainer.position.step, steps: stepsCsv(trainer.steps), resume: resumeCommand(recipe, "RUN_DIR"), model, checkpoint: saved }, [model.buffer, saved.buffer]);
 }

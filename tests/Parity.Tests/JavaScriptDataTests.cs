@@ -64,21 +64,11 @@ public sealed class JavaScriptDataTests
     [DataRow("t10k-labels-idx1-ubyte.gz")]
     public void Idx_GzipIsDecompressedByThePlatform_AsCSharpReadsIt(string file)
     {
-        ImageDataSet test = DataSetSplits.Load(FashionMnist.Description, RequireData()).Test;
+        ImageDataSet test = DataSetSplits.Load(FashionMnist.Description, FashionMnistFiles.RequireDirectory()).Test;
         string output = temporary.File("payload.bin");
         Run("idx", Path.Combine(FashionMnist.DebianDirectory, file), output);
         byte[] expected = file.Contains("images", StringComparison.Ordinal) ? test.Images.ToArray() : test.Labels.ToArray();
         CollectionAssert.AreEqual(expected, File.ReadAllBytes(output));
-    }
-
-    private static string RequireData()
-    {
-        if (!File.Exists(Path.Combine(FashionMnist.DebianDirectory, "t10k-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {FashionMnist.DebianDirectory} (tools/install-prerequisites.sh).");
-        }
-
-        return FashionMnist.DebianDirectory;
     }
 
     private static void Run(params string[] arguments)

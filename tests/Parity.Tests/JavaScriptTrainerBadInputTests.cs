@@ -50,7 +50,7 @@ public sealed class JavaScriptTrainerBadInputTests
         Directory.CreateDirectory(data);
         foreach (DataSetFile file in FashionMnist.Description.Files)
         {
-            File.Copy(Path.Combine(RequireData(), file.FileName), Path.Combine(data, file.FileName));
+            File.Copy(Path.Combine(FashionMnistFiles.RequireDirectory(), file.FileName), Path.Combine(data, file.FileName));
         }
 
         string model = Path.Combine(dir, "model.onnx");
@@ -103,15 +103,5 @@ public sealed class JavaScriptTrainerBadInputTests
         StringAssert.StartsWith(lines[0], "train.mjs: ", name);
         StringAssert.Contains(lines[0], message, name);
         Assert.IsFalse(File.Exists(model), $"{name}: no model may be written");
-    }
-
-    private static string RequireData()
-    {
-        if (!File.Exists(Path.Combine(FashionMnist.DebianDirectory, "train-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {FashionMnist.DebianDirectory} (tools/install-prerequisites.sh).");
-        }
-
-        return FashionMnist.DebianDirectory;
     }
 }

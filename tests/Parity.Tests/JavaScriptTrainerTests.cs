@@ -42,7 +42,7 @@ public sealed class JavaScriptTrainerTests
         TrainingOutcome csharp = TrainCSharp(recipe, temporary.File("cs"));
 
         string model = temporary.File("node.onnx");
-        RunNode("--artifacts", artifacts, "--recipe", "d2l", "--seed", "1", "--epochs", "1", "--train-limit", "4096", "--data", RequireData(), "--run-dir", temporary.File("node"), "-o", model);
+        RunNode("--artifacts", artifacts, "--recipe", "d2l", "--seed", "1", "--epochs", "1", "--train-limit", "4096", "--data", FashionMnistFiles.RequireDirectory(), "--run-dir", temporary.File("node"), "-o", model);
 
         List<StepRecord> expected = StepLog.Read(Path.Combine(temporary.File("cs"), StepLog.FileName), long.MaxValue);
         List<StepRecord> actual = StepLog.Read(Path.Combine(temporary.File("node"), StepLog.FileName), long.MaxValue);
@@ -78,7 +78,7 @@ public sealed class JavaScriptTrainerTests
         string artifacts = WriteArtifacts(recipe);
         TrainingOutcome csharp = TrainCSharp(recipe, temporary.File("cs"));
         string model = temporary.File("node.onnx");
-        RunNode("--artifacts", artifacts, "--epochs", "2", "--train-limit", "640", "--data", RequireData(), "--run-dir", temporary.File("node"), "-o", model);
+        RunNode("--artifacts", artifacts, "--epochs", "2", "--train-limit", "640", "--data", FashionMnistFiles.RequireDirectory(), "--run-dir", temporary.File("node"), "-o", model);
 
         List<StepRecord> expected = StepLog.Read(Path.Combine(temporary.File("cs"), StepLog.FileName), long.MaxValue);
         List<StepRecord> actual = StepLog.Read(Path.Combine(temporary.File("node"), StepLog.FileName), long.MaxValue);
@@ -111,7 +111,7 @@ public sealed class JavaScriptTrainerTests
         Assert.AreEqual("3", CheckpointFile.Read(Path.Combine(run, TrainingRun.CheckpointFileName)).Properties["train.next_batch"]);
 
         string model = temporary.File("node.onnx");
-        RunNode("--artifacts", artifacts, "--epochs", "2", "--train-limit", "2048", "--data", RequireData(), "--run-dir", run, "--resume", "-o", model);
+        RunNode("--artifacts", artifacts, "--epochs", "2", "--train-limit", "2048", "--data", FashionMnistFiles.RequireDirectory(), "--run-dir", run, "--resume", "-o", model);
 
         TrainingOutcome uninterrupted = TrainCSharp(recipe, temporary.File("whole"));
         Assert.IsLessThanOrEqualTo(WeightTolerance, LargestDifference(uninterrupted.Weights, LeNetModelReader.Read(model).Weights));
@@ -125,7 +125,7 @@ public sealed class JavaScriptTrainerTests
         TrainingRecipe recipe = TwoEpochs;
         string artifacts = WriteArtifacts(recipe);
         string run = temporary.File("run");
-        (int code, string output, string error) = NodeRuntime.RunTool("train.mjs", "--artifacts", artifacts, "--epochs", "2", "--train-limit", "2048", "--data", RequireData(), "--run-dir", run, "--stop-after-steps", "5");
+        (int code, string output, string error) = NodeRuntime.RunTool("train.mjs", "--artifacts", artifacts, "--epochs", "2", "--train-limit", "2048", "--data", FashionMnistFiles.RequireDirectory(), "--run-dir", run, "--stop-after-steps", "5");
         Assert.AreEqual(0, code, output + error);
         StringAssert.Contains(output, "stopped after 5 steps at epoch 1, batch 6");
 
@@ -143,7 +143,7 @@ public sealed class JavaScriptTrainerTests
     {
         TrainingRecipe recipe = TwoEpochs;
         string run = temporary.File("run");
-        (int code, string output, string error) = NodeRuntime.RunTool("train.mjs", "--artifacts", WriteArtifacts(recipe), "--epochs", "2", "--train-limit", "2048", "--data", RequireData(), "--run-dir", run, "--stop-after-steps", "2");
+        (int code, string output, string error) = NodeRuntime.RunTool("train.mjs", "--artifacts", WriteArtifacts(recipe), "--epochs", "2", "--train-limit", "2048", "--data", FashionMnistFiles.RequireDirectory(), "--run-dir", run, "--stop-after-steps", "2");
         Assert.AreEqual(0, code, output + error);
         var twoReplicas = new TrainingRun(recipe, Data, new TrainingRunOptions { RunDirectory = run, Device = ExecutionDevice.Cpu, Replicas = 2, Resume = true });
         TrainingException refused = Assert.ThrowsExactly<TrainingException>(() => twoReplicas.Run());
@@ -165,7 +165,7 @@ public sealed class JavaScriptTrainerTests
 
     private static TrainingRecipe TwoEpochs => Recipes.D2l with { Epochs = 2, TrainImages = 2_048 };
 
-    private static DataSetSplits Data => DataSetSplits.Load(FashionMnist.Description, RequireData());
+    private static DataSetSplits Data => DataSetSplits.Load(FashionMnist.Description, FashionMnistFiles.RequireDirectory());
 
     private static string Describe(string file, params string[] overrides)
     {
@@ -211,15 +211,5 @@ public sealed class JavaScriptTrainerTests
         }
 
         return largest;
-    }
-
-    private static string RequireData()
-    {
-        if (!File.Exists(Path.Combine(FashionMnist.DebianDirectory, "train-images-idx3-ubyte.gz")))
-        {
-            Prerequisite.Missing($"Fashion-MNIST is not installed in {FashionMnist.DebianDirectory} (tools/install-prerequisites.sh).");
-        }
-
-        return FashionMnist.DebianDirectory;
     }
 }

@@ -22,29 +22,7 @@ internal static class NodeRuntime
             Prerequisite.Missing(message);
         }
 
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot.Path,
-        };
-        start.ArgumentList.Add(RepositoryRoot.Combine("tools", "node", script));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} did not finish within 5 minutes.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
+        return ChildProcess.Run("node", [RepositoryRoot.Combine("tools", "node", script), .. arguments], RepositoryRoot.Path, TimeSpan.FromMinutes(5));
     }
 
     private static string? FindMissing()

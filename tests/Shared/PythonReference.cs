@@ -25,29 +25,7 @@ internal static class PythonReference
     public static (int ExitCode, string Output, string Error) Run(string script, params string[] arguments)
     {
         RequireAvailable();
-        var start = new ProcessStartInfo(Interpreter)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot.Path,
-        };
-        start.ArgumentList.Add(RepositoryRoot.Combine("tools", script));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} did not finish within 5 minutes.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
+        return ChildProcess.Run(Interpreter, [RepositoryRoot.Combine("tools", script), .. arguments], RepositoryRoot.Path, TimeSpan.FromMinutes(5));
     }
 
     private static string? FindMissing()

@@ -404,11 +404,26 @@ export class Trainer {
 
   /**
    * The inference model with the trained weights: the artifacts' inference_model.onnx, each
-   * parameter's initializer raw data overwritten in place, and `metadata` appended to its
-   * metadata_props. What the Runtime library and `lenet predict` load.
+   * parameter's initializer raw data overwritten in place, with the run's metadata appended
+   * (recipe line, epochs, test accuracy and loss, data set, `trainedBy`). The test figures are the
+   * last epoch's when the weights are where it ended, else those of an evaluation made now (a run
+   * stopped mid-epoch). Returns { model, metrics: { epoch, test_accuracy, test_loss } }; the model
+   * is what the Runtime library and `lenet predict` load.
    */
-  exportModel(metadata = {}) {
-    return exportInferenceModel(this.inference, this.weights(), metadata);
+  async exportModel(trainedBy) {
+    const last = this.metrics.at(-1);
+    const current = last && last.epoch === this.position.epoch && this.position.nextBatch === 0
+      ? last
+      : await this.evaluate().then((t) => ({ epoch: this.position.epoch, test_accuracy: t.accuracy, test_loss: t.loss }));
+    const model = exportInferenceModel(this.inference, this.weights(), {
+      "lenet.recipe": this.recipe.describe,
+      "lenet.epochs": String(current.epoch),
+      "lenet.test_accuracy": current.test_accuracy.toFixed(4),
+      "lenet.test_loss": current.test_loss.toFixed(4),
+      "lenet.data_set": this.recipe.data_set,
+      "lenet.trained_by": trainedBy,
+    });
+    return { model, metrics: current };
   }
 }
 

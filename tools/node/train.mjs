@@ -210,26 +210,13 @@ async function main(argv) {
   }
   console.log(`onnxruntime-node, 1 replica, wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (options.output) {
-    if (trainer.metrics.length === 0) {
-      // Resumed after the last epoch: the accuracy comes from the checkpoint's weights.
-      const test = await trainer.evaluate();
-      trainer.metrics.push({ epoch: trainer.position.epoch, test_accuracy: test.accuracy, test_loss: test.loss });
-    }
-    const last = trainer.metrics[trainer.metrics.length - 1];
-    const model = trainer.exportModel({
-      "lenet.recipe": recipe.describe,
-      "lenet.epochs": String(last.epoch),
-      "lenet.test_accuracy": last.test_accuracy.toFixed(4),
-      "lenet.test_loss": last.test_loss.toFixed(4),
-      "lenet.data_set": recipe.data_set,
-      "lenet.trained_by": `tools/node/train.mjs, onnxruntime-node ${ort.env.versions?.common ?? ""}`,
-    });
+    const { model } = await trainer.exportModel(`tools/node/train.mjs, onnxruntime-node ${ort.env.versions?.common ?? ""}`);
     const directory = path.dirname(path.resolve(options.output));
     if (!fs.existsSync(directory)) fs.mkdirSync(directory, { recursive: true });
     writeAtomically(options.output, model);
     console.log(`wrote ${path.resolve(options.output)}`);
   }
-  console.log(`test accuracy ${trainer.metrics[trainer.metrics.length - 1].test_accuracy.toFixed(4)}`);
+  if (trainer.metrics.length > 0) console.log(`test accuracy ${trainer.metrics.at(-1).test_accuracy.toFixed(4)}`);
   return Exit.success;
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using LeNetOnnx.Cli.Tests.Serving;
 using LeNetOnnx.Tests;
@@ -183,25 +182,8 @@ public sealed partial class DocsTests
     private static (int Code, string Output, string Error) RunLenet(string directory, string[] arguments) =>
         Run(directory, "dotnet", ["exec", typeof(LenetApp).Assembly.Location, .. arguments]);
 
-    private static (int Code, string Output, string Error) Run(string directory, string program, string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within 3 minutes.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int Code, string Output, string Error) Run(string directory, string program, string[] arguments) =>
+        ChildProcess.Run(program, arguments, directory, TimeSpan.FromMinutes(3));
 
     private static string Normalized(string code) => string.Join('\n', code.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 

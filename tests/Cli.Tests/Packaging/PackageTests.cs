@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using LeNetOnnx.Tests;
@@ -111,33 +110,7 @@ public sealed class PackageTests
         Assert.AreEqual(0, code, $"dotnet {string.Join(' ', arguments)}:\n{output}{error}");
     }
 
-    private static (int Code, string Output, string Error) Run(string directory, string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // A child dotnet must not take this test host's MSBuild or test-platform settings.
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment.Remove("MSBuildSDKsPath");
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Patience))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within {Patience.TotalMinutes} minutes.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result.Length > 0 ? error.Result : "");
-    }
+    // A child dotnet must not take this test host's MSBuild settings.
+    private static (int Code, string Output, string Error) Run(string directory, string program, params string[] arguments) =>
+        ChildProcess.Run(program, arguments, directory, Patience, "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath");
 }
