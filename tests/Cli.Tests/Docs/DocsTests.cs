@@ -5,7 +5,7 @@ using LeNetOnnx.Tests;
 namespace LeNetOnnx.Cli.Tests.Docs;
 
 /// <summary>
-/// The README and docs/ cannot drift from the product: every <c>./lenet</c> command of a
+/// The README, docs/ and the packages' READMEs cannot drift from the product: every <c>./lenet</c> command of a
 /// <c>sh</c> block runs and exits 0 (training on a short data limit, serving until it answers
 /// <c>/healthz</c>), every <c>console</c> block prints what it shows, every C# block is a file
 /// of <c>samples/</c> (which the build compiles), and a block that is not run says why in a
@@ -23,7 +23,7 @@ public sealed partial class DocsTests
     public TestContext TestContext { get; set; } = null!;
 
     public static IEnumerable<object[]> Pages =>
-        new[] { "README.md" }.Concat(Directory.EnumerateFiles(RepositoryRoot.Combine("docs"), "*.md").Select(p => Path.GetRelativePath(RepositoryRoot.Path, p)).Order(StringComparer.Ordinal))
+        new[] { "README.md", "Cli/README.md", "Runtime/README.md" }.Concat(Directory.EnumerateFiles(RepositoryRoot.Combine("docs"), "*.md").Select(p => Path.GetRelativePath(RepositoryRoot.Path, p)).Order(StringComparer.Ordinal))
             .Select(p => new object[] { p });
 
     [TestMethod]
@@ -38,6 +38,8 @@ public sealed partial class DocsTests
             File.Copy(model, Path.Combine(work, "models", Path.GetFileName(model)));
         }
 
+        // Read-only inputs the documented commands name by their repository paths (the npm digits).
+        Directory.CreateSymbolicLink(Path.Combine(work, "tools"), RepositoryRoot.Combine("tools"));
         int ran = 0;
         foreach (Block block in BlocksOf(page).Where(b => b.Language is "sh" or "console"))
         {
