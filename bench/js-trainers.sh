@@ -69,7 +69,7 @@ report="$(
   echo
   echo "| trainer | runtime | epoch seconds (median) | images/s | every round (s) |"
   echo "|---|---|---|---|---|"
-  runtimes=("Microsoft.ML.OnnxRuntime $(grep -o 'Microsoft.ML.OnnxRuntime" Version="[^"]*' Directory.Packages.props | head -1 | sed 's/.*Version="//')" "same" "onnxruntime-node $(node -p 'require("./tools/node/node_modules/onnxruntime-node/package.json").version')" "onnxruntime-web $(node -p 'require("./tools/node/node_modules/onnxruntime-web/package.json").version') (wasm, 1 thread), Chromium $(/usr/bin/chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)")
+  runtimes=("Microsoft.ML.OnnxRuntime $(grep -o 'Microsoft.ML.OnnxRuntime" Version="[^"]*' Directory.Packages.props | head -1 | sed 's/.*Version="//')" "same" "onnxruntime-node $(node -p 'require("./tools/node/node_modules/onnxruntime-node/package.json").version')" "onnxruntime-web $(node -p 'require("./tools/node/node_modules/onnxruntime-web/package.json").version') (wasm, threads up to 4 when cross-origin isolated), Chromium $(/usr/bin/chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)")
   for k in 0 1 2 3; do
     m=$(echo "${times[$k]}" | median)
     echo "| ${names[$k]} | ${runtimes[$k]} | $(printf "%.2f" "$m") | $(awk -v n="$images" -v s="$m" 'BEGIN { printf "%.0f", n / s }') | ${times[$k]# } |"

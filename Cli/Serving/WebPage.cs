@@ -90,6 +90,10 @@ internal sealed class WebPage
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
+        // Cross-origin isolated (everything is this origin's anyway): SharedArrayBuffer, and so
+        // ONNX Runtime Web's WebAssembly threads, for the Train tab's worker.
+        response.Headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        response.Headers["Cross-Origin-Embedder-Policy"] = "require-corp";
     }
 
     private async Task ServeFileAsync(HttpContext context, string file, string type)

@@ -29,7 +29,8 @@ async function download(url) {
 
 async function train({ recipe: name, epochs, trainImages, files }) {
   const ort = await import("/ort/ort.wasm.min.mjs");
-  ort.env.wasm.numThreads = 1;
+  // WebAssembly threads where the page is cross-origin isolated (lenet serve's is), else one.
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(navigator.hardwareConcurrency ?? 1, 4) : 1;
   ort.env.wasm.wasmPaths = "/ort/";
   postMessage({ type: "status", text: `Downloading the '${name}' artifacts…` });
   const base = `/v1/train/${encodeURIComponent(name)}/`;

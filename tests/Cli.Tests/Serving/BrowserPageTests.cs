@@ -95,6 +95,7 @@ public sealed class BrowserPageTests
         var wait = new WebDriverWait(browser, Patience);
         browser.Navigate().GoToUrl(server.Url);
         browser.FindElement(By.Id("tab-train")).Click();
+        Assert.IsTrue((bool)((IJavaScriptExecutor)browser).ExecuteScript("return self.crossOriginIsolated;")!, "the page is cross-origin isolated, so the worker trains on WebAssembly threads");
         wait.Until(d => d.FindElements(By.CssSelector("#train-recipe option[value='keras']")).Count == 1);
         browser.FindElement(By.CssSelector("#train-recipe option[value='keras']")).Click();
         SetNumber(browser, "train-images", 1_024);

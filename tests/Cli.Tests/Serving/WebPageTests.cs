@@ -47,6 +47,8 @@ public sealed class WebPageTests
         StringAssert.Contains(csp, "script-src 'self' 'wasm-unsafe-eval'");
         Assert.DoesNotContain("unsafe-inline", csp);
         Assert.AreEqual("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.AreEqual("same-origin", response.Headers.GetValues("Cross-Origin-Opener-Policy").Single(), "cross-origin isolated: WebAssembly threads for the Train tab");
+        Assert.AreEqual("require-corp", response.Headers.GetValues("Cross-Origin-Embedder-Policy").Single());
         StringAssert.Contains(await response.Content.ReadAsStringAsync(), contains);
     }
 
