@@ -92,7 +92,7 @@ internal static class ArtifactsCommand
             }
 
             TrainingArtifacts artifacts = TrainingArtifacts.Create(lenet, options, initialSeed, result.GetValue(opset), weights, chosen.Loss);
-            KeyValuePair<string, byte[]>[] files = [.. artifacts.Files, new(RecipeFile.FileName, RecipeFile.ToJson(chosen with { Variant = lenet }))];
+            IReadOnlyList<KeyValuePair<string, byte[]>> files = RecipeFile.Files(artifacts, chosen with { Variant = lenet });
             AtomicDirectory.Write(directory.FullName, files);
             TextWriter o = result.InvocationConfiguration.Output;
             o.WriteLine($"wrote {directory.FullName}: LeNet-5 '{artifacts.Checkpoint.Variant}', {string.Join(", ", options.Describe().Select(p => $"{p.Key} {p.Value}"))}");

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.Json;
-using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 using LeNetOnnx.Trainer.Loop;
 using Microsoft.AspNetCore.Builder;
@@ -19,6 +18,7 @@ namespace LeNetOnnx.Cli.Serving;
 /// </summary>
 internal sealed class TrainingFiles
 {
+    private const string DataCatalogName = DataSetCatalog.FashionMnistName;
     private static readonly DataSetDescription DataSet = FashionMnist.Description;
     private readonly ConcurrentDictionary<string, Lazy<FrozenDictionary<string, byte[]>>> artifacts = new(StringComparer.Ordinal);
     private readonly string? dataDirectory;
@@ -55,8 +55,6 @@ internal sealed class TrainingFiles
         w.WriteEndArray();
         w.WriteEndObject();
     });
-
-    private static string DataCatalogName => DataSetCatalog.FashionMnistName;
 
     private async Task ArtifactAsync(HttpContext context)
     {
@@ -108,7 +106,6 @@ internal sealed class TrainingFiles
     private static FrozenDictionary<string, byte[]> Build(TrainingRecipe named)
     {
         TrainingRecipe recipe = new RecipeOverrides().ApplyTo(named);
-        TrainingArtifacts made = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, loss: recipe.Loss, labels: DataSet.ClassNames);
-        return made.Files.Append(new(RecipeFile.FileName, RecipeFile.ToJson(recipe))).ToFrozenDictionary(StringComparer.Ordinal);
+        return RecipeFile.Files(RecipeFile.ArtifactsOf(recipe, labels: DataSet.ClassNames), recipe).ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

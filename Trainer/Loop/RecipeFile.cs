@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeNetOnnx.Builder.LeNet;
+using LeNetOnnx.Builder.Training;
 using LeNetOnnx.Trainer.Data;
 
 namespace LeNetOnnx.Trainer.Loop;
@@ -20,6 +21,23 @@ public static class RecipeFile
 
     /// <summary>The value of its <c>format</c> key.</summary>
     public const string Format = "lenet-recipe";
+
+    /// <summary>The artifacts of <paramref name="recipe"/> as <c>lenet train</c> makes them: its network, optimizer, seed and loss.</summary>
+    /// <param name="recipe">The recipe.</param>
+    /// <param name="weights">Initial weights instead of the seeded ones (<c>--from</c>).</param>
+    /// <param name="labels">The class names the inference model carries.</param>
+    public static TrainingArtifacts ArtifactsOf(TrainingRecipe recipe, IReadOnlyDictionary<string, float[]>? weights = null, IReadOnlyList<string>? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, weights: weights, loss: recipe.Loss, labels: labels);
+    }
+
+    /// <summary>What <c>lenet artifacts --recipe</c> writes: the artifacts' files and <c>recipe.json</c>.</summary>
+    public static IReadOnlyList<KeyValuePair<string, byte[]>> Files(TrainingArtifacts artifacts, TrainingRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(artifacts);
+        return [.. artifacts.Files, new(FileName, ToJson(recipe))];
+    }
 
     /// <summary>The recipe as JSON (UTF-8). Fashion-MNIST and MNIST name their files and checksums; the <c>idx</c> data set names none (its files are the user's).</summary>
     public static byte[] ToJson(TrainingRecipe recipe)

@@ -232,7 +232,7 @@ public sealed class TrainingRun
     }
 
     private TrainingArtifacts CreateArtifacts() =>
-        TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, weights: options.InitialWeights, loss: recipe.Loss, labels: data.Description.ClassNames);
+        RecipeFile.ArtifactsOf(recipe, options.InitialWeights, data.Description.ClassNames);
 
     /// <summary>What a batch of <paramref name="examples"/> scales its mean-loss gradient by: 1, or examples/N with a loss divisor N.</summary>
     private float GradientScale(int examples) => recipe.LossDivisor is { } divisor ? (float)examples / divisor : 1f;

@@ -45,8 +45,7 @@ public sealed class JavaScriptTrainerBadInputTests
         string data = Path.Combine(dir, "data");
         Directory.CreateDirectory(Path.Combine(dir, "empty"));
         TrainingRecipe recipe = arguments == "{lr:huge}" ? Recipes.D2l with { Optimizer = Recipes.D2l.Optimizer with { LearningRate = 1e6 } } : Recipes.D2l;
-        TrainingArtifacts made = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed);
-        AtomicDirectory.Write(artifacts, [.. made.Files, new(RecipeFile.FileName, RecipeFile.ToJson(recipe))]);
+        AtomicDirectory.Write(artifacts, RecipeFile.Files(RecipeFile.ArtifactsOf(recipe), recipe));
         Directory.CreateDirectory(data);
         foreach (DataSetFile file in FashionMnist.Description.Files)
         {

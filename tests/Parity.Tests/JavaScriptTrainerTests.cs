@@ -180,8 +180,7 @@ public sealed class JavaScriptTrainerTests
         string directory = temporary.File("artifacts");
         if (!Directory.Exists(directory))
         {
-            TrainingArtifacts artifacts = TrainingArtifacts.Create(recipe.Variant, recipe.Optimizer, recipe.Seed, loss: recipe.Loss);
-            LeNetOnnx.Builder.IO.AtomicDirectory.Write(directory, [.. artifacts.Files, new(RecipeFile.FileName, RecipeFile.ToJson(recipe))]);
+            LeNetOnnx.Builder.IO.AtomicDirectory.Write(directory, RecipeFile.Files(RecipeFile.ArtifactsOf(recipe), recipe));
         }
 
         return directory;

@@ -158,15 +158,15 @@ export function stepsCsv(steps) {
     + steps.map((s) => `${s.step},${s.epoch},${s.batch},${s.examples},${float32Text(s.loss)},${s.correct},${float32Text(s.learningRate)}\n`).join("");
 }
 
-/** Reads steps.csv up to global step `lastStep` (none for an empty text). */
-export function parseSteps(text, lastStep, source = "steps.csv") {
+/** Reads steps.csv (none for an empty text). */
+export function parseSteps(text, source = "steps.csv") {
   const lines = text.split("\n").slice(1).filter((l) => l.length > 0);
   return lines.map((line, i) => {
     const f = line.split(",");
     const numbers = f.map(Number);
     if (f.length !== 7 || numbers.some((n) => !Number.isFinite(n))) throw new DataError(`${source}: line ${i + 2} is not a step record`);
     return { step: numbers[0], epoch: numbers[1], batch: numbers[2], examples: numbers[3], loss: Math.fround(numbers[4]), correct: numbers[5], learningRate: Math.fround(numbers[6]) };
-  }).filter((s) => s.step <= lastStep);
+  });
 }
 
 /** metrics.jsonl as TrainingRun writes it: one JSON object per epoch. */
@@ -174,15 +174,15 @@ export function metricsJsonl(metrics) {
   return metrics.map((m) => `${JSON.stringify(m)}\n`).join("");
 }
 
-/** Reads metrics.jsonl up to epoch `lastEpoch`. */
-export function parseMetrics(text, lastEpoch, source = "metrics.jsonl") {
+/** Reads metrics.jsonl. */
+export function parseMetrics(text, source = "metrics.jsonl") {
   return text.split("\n").filter((l) => l.length > 0).map((line, i) => {
     try {
       return JSON.parse(line);
     } catch {
       throw new DataError(`${source}: line ${i + 1} is not JSON`);
     }
-  }).filter((m) => m.epoch <= lastEpoch);
+  });
 }
 
 /**
@@ -197,7 +197,7 @@ export class Trainer {
    * @param recipe the run's recipe (readRecipe, then withOverrides)
    * @param data { train: { images, labels, count, fileSha256 }, test: {...} }: raw 28×28 bytes and label bytes
    * @param resume a checkpoint to continue (Uint8Array), or null to start from the artifacts' checkpoint
-   * @param steps, metrics: the run's earlier step records and epoch metrics when resuming
+   * @param steps, metrics: the run directory's step records and epoch metrics when resuming; those past the checkpoint (written before a kill) are dropped
    * @param sessionOptions ONNX Runtime session options
    */
   static async create({ ort, artifacts, recipe, data, resume = null, steps = [], metrics = [], sessionOptions = {} }) {
@@ -219,7 +219,8 @@ export class Trainer {
     const train = recipe.train_images != null ? { ...data.train, count: recipe.train_images, images: data.train.images.subarray(0, recipe.train_images * PIXELS), labels: data.train.labels.subarray(0, recipe.train_images) } : data.train;
     const [training, optimizer, evaluation] = await Promise.all(
       [artifacts.training, artifacts.optimizer, artifacts.eval].map((bytes) => ort.InferenceSession.create(bytes, sessionOptions)));
-    return new Trainer(ort, { training, optimizer, evaluation }, artifacts.inference, recipe, { train, test: data.test }, start, steps, metrics);
+    const kept = { steps: steps.filter((s) => s.step <= start.header.step), metrics: metrics.filter((m) => m.epoch <= start.header.epoch) };
+    return new Trainer(ort, { training, optimizer, evaluation }, artifacts.inference, recipe, { train, test: data.test }, start, kept.steps, kept.metrics);
   }
 
   constructor(ort, sessions, inference, recipe, data, start, steps, metrics) {

@@ -166,10 +166,8 @@ async function main(argv) {
   let steps = [];
   let metrics = [];
   if (resume) {
-    const { readCheckpoint } = await import("./lenet_data.mjs");
-    const { header } = await readCheckpoint(resume, checkpointPath);
-    steps = fs.existsSync(stepsPath) ? parseSteps(fs.readFileSync(stepsPath, "utf8"), header.step, stepsPath) : [];
-    metrics = fs.existsSync(metricsPath) ? parseMetrics(fs.readFileSync(metricsPath, "utf8"), header.epoch, metricsPath) : [];
+    steps = fs.existsSync(stepsPath) ? parseSteps(fs.readFileSync(stepsPath, "utf8"), stepsPath) : [];
+    metrics = fs.existsSync(metricsPath) ? parseMetrics(fs.readFileSync(metricsPath, "utf8"), metricsPath) : [];
   }
   const trainer = await Trainer.create({ ort, artifacts, recipe, data, resume, steps, metrics, sessionOptions });
   fs.mkdirSync(runDir, { recursive: true });
